@@ -1,0 +1,34 @@
+# Set-up, serving and tests. `make run` and `make test` are all a fresh Debian machine needs.
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run setup test lint clean
+
+$(PY):
+	./scripts/make_venv.sh
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(PY) -m pilotage setup
+
+# The port is 8501 (.streamlit/config.toml); STREAMLIT_SERVER_PORT and the other STREAMLIT_* settings win.
+run: setup
+	$(BIN)/streamlit run app.py
+
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) var

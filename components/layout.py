@@ -1,0 +1,88 @@
+"""Page furniture: headers, badges, source lines, the contract selector."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from components import data, state
+from pilotage.formats import CONTRACT_STATUS_LABELS
+from pilotage.queries import contracts as contract_queries
+from pilotage.queries.contracts import ContractSummary
+
+CSS = """
+<style>
+  [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+  h1 { font-size: 2.1rem !important; }
+  .pl-badge { display:inline-block; padding:0.1rem 0.55rem; border-radius:0.4rem; font-size:0.85rem;
+              font-weight:600; border:1px solid #1f2937; margin-right:0.3rem; }
+  .pl-badge-qpv { background:#e0ecff; color:#0b2a5b; }
+  .pl-badge-fragile { background:#fff4d6; color:#5b3b00; border-style:dashed; }
+  .pl-badge-veille { background:#eeeeee; color:#222; border-style:dotted; }
+  .pl-badge-illustratif { background:#fde8e8; color:#7a1010; }
+  .pl-badge-w-securise { background:#e7f6ec; color:#14532d; }
+  .pl-badge-w-atteignable { background:#e0ecff; color:#1e3a8a; }
+  .pl-badge-w-appui_necessaire { background:#fff4d6; color:#78350f; }
+  .pl-badge-w-compromis { background:#fdecec; color:#7f1d1d; border-width:2px; }
+  .pl-badge-w-none { background:#f3f4f6; color:#374151; border-style:dashed; }
+  .pl-badge-stale { background:#ffffff; color:#7a1010; border:1px dashed #7a1010; }
+  .pl-identity { color:#374151; font-size:0.95rem; line-height:1.35; }
+  .pl-source { color:#4b5563; font-size:0.8rem; }
+  .pl-swot-item { font-size:1.05rem; line-height:1.4; padding:0.35rem 0 0.1rem 0; border-top:1px solid #e5e7eb; }
+  .pl-link { padding-left:0.8rem; }
+  .pl-added { background:#e7f6ec; border-left:4px solid #166534; padding-left:0.5rem; }
+  .pl-removed { background:#fdecec; border-left:4px dashed #991b1b; padding-left:0.5rem; text-decoration:line-through; }
+  .pl-figure { font-size:1.6rem; font-weight:700; color:#111827; }
+</style>
+"""
+
+KIND_ICONS = {"qpv": "◆", "fragile": "◇", "veille": "○"}
+
+
+MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|~$"
+
+
+def escape_markdown(text: str) -> str:
+    """User text shown through st.markdown as plain text: no links, no HTML, no formatting."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIALS else c for c in html.escape(str(text), quote=False))
+
+
+def apply_css() -> None:
+    st.html(CSS)
+
+
+def badge(text: str, variant: str) -> str:
+    """An inline badge; the text always says what the colour says."""
+    return f'<span class="pl-badge pl-badge-{variant}">{html.escape(text)}</span>'
+
+
+def kind_badge(kind: str, label: str) -> str:
+    return badge(f"{KIND_ICONS.get(kind, '')} {label}".strip(), kind)
+
+
+def illustrative_badge() -> str:
+    return badge("⚠ Illustratif", "illustratif")
+
+
+def source_line(source: str | None, prefix: str = "Source") -> None:
+    if source:
+        st.html(f'<div class="pl-source">{html.escape(prefix)} : {html.escape(source)}</div>')
+
+
+def contract_label(contract: ContractSummary) -> str:
+    status = CONTRACT_STATUS_LABELS.get(contract.status, contract.status)
+    return f"{contract.name} ({status})"
+
+
+def select_contract() -> ContractSummary | None:
+    """The contract chosen in the sidebar, kept in the URL (?contrat=slug)."""
+    contracts = {c.slug: c for c in data.read(contract_queries.list_contracts)}
+    if not contracts:
+        st.info("Aucun contrat n'est encore chargé.")
+        return None
+    key = state.PREFIX + "contract_select"
+    on_change = state.bind_to_url(key, "contrat", list(contracts), next(iter(contracts)))
+    slug = st.sidebar.selectbox("Contrat", list(contracts), format_func=lambda s: contract_label(contracts[s]),
+                                key=key, on_change=on_change)
+    return contracts[slug]

@@ -1,0 +1,269 @@
+"""Progress of priorities: météo, progress, last point and history, the "Nouveau point" dialog, the bulk form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import streamlit as st
+
+from components import data, layout, state
+from pilotage.formats import format_date, format_percent, plural
+from pilotage.permissions import EDIT, Actor, can
+from pilotage.progress import (
+    COMMENT_FIELDS,
+    COMMENT_LABELS,
+    STALE_ICON,
+    STALE_LABEL,
+    WEATHER_HINTS,
+    WEATHERS,
+    ItemState,
+    PointInput,
+    bulk_points,
+    roll_up,
+    unit_noun,
+    weather_from_label,
+    weather_text,
+)
+from pilotage.queries import progress as progress_queries
+from pilotage.services import progress as progress_services
+
+MEETING_KINDS = {"copil": "COPIL", "comite_technique": "Comité technique", "revue_projet": "Revue de projet",
+                 "equipe_projet": "Équipe projet", "conseil_citoyen": "Conseil citoyen",
+                 "concertation": "Concertation", "signature": "Signature"}
+NOTICE = "progress_notice"
+
+
+def weather_badge(weather: str | None) -> str:
+    """The météo as an HTML badge: icon and label, the colour only repeating them."""
+    known = isinstance(weather, str) and weather in WEATHERS
+    return layout.badge(weather_text(weather if known else None), f"w-{weather}" if known else "w-none")
+
+
+def stale_badge(last_on: dt.date | None) -> str:
+    since = f" depuis le {format_date(last_on)}" if isinstance(last_on, dt.date) else " : aucun point"
+    return layout.badge(f"{STALE_ICON} {STALE_LABEL}{since}", "stale")
+
+
+def item_states(states: pd.DataFrame) -> list[ItemState]:
+    """What the roll-up rule needs of each row of a priority-state frame."""
+    return [ItemState(r.weather if isinstance(r.weather, str) else None, r.progress, bool(r.stale))
+            for r in states.itertuples()]
+
+
+def number_of(row) -> str:
+    return row.number if isinstance(row.number, str) and row.number else str(int(row.position) + 1)
+
+
+def show_notice() -> None:
+    """The confirmation of the last save (kept across the rerun that closes a dialog)."""
+    notice = state.get(NOTICE)
+    if notice:
+        st.success(notice, icon="✅")
+        state.put(NOTICE, None)
+
+
+def render_programme_progress(programme_id: int, actor: Actor | None) -> None:
+    """A programme's priorities under their headings: météo, progress, last point, staleness, history."""
+    programme = data.read(progress_queries.get_programme, programme_id=programme_id)
+    if programme is None:
+        st.warning("Ce programme n'existe plus.")
+        return
+    today = dt.date.today()
+    states = data.read(progress_queries.list_priority_states, contract_id=programme.contract_id, today=today,
+                       programme_id=programme_id)
+    if states.empty:
+        st.info("Ce programme ne compte encore aucune priorité.")
+        return
+    points = data.read(progress_queries.list_points, contract_id=programme.contract_id, programme_id=programme_id)
+    editable = can(actor, EDIT, programme.neighbourhood_id)
+    rolled = roll_up(item_states(states))
+    flag = layout.illustrative_badge() if states["point_illustrative"].any() else ""
+    st.html(f"<div class='pl-identity'>{flag}<strong>État du programme</strong> : "
+            f"{html.escape(rolled.summary(unit_noun(programme.kind)))}</div>")
+    show_notice()
+    for _, rows in states.groupby("heading_position", sort=True):
+        heading = rows["heading"].iloc[0]
+        if isinstance(heading, str) and heading:
+            st.markdown(f"**{layout.escape_markdown(heading)}**")
+        for row in rows.itertuples():
+            _priority(row, points[points["priority_id"] == row.priority_id], editable, programme)
+
+
+def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:
+    with st.container(border=True):
+        text_col, state_col, action_col = st.columns([6, 4, 2], vertical_alignment="center")
+        links = "".join(f"<div class='pl-source'>Socle commun : {html.escape(link)}</div>" for link in row.framework)
+        text_col.html(f"<div class='pl-priority'><strong>{html.escape(number_of(row))}</strong> "
+                      f"{html.escape(row.text)}{links}</div>")
+        with state_col:
+            _state(row)
+        if editable and action_col.button("Nouveau point", key=f"pilotage_new_point_{row.priority_id}",
+                                          icon=":material/add:", help="Enregistrer un point d'avancement"):
+            _new_point_dialog(row, programme)
+        with st.expander(f"Détail et historique ({plural(len(history), 'point')})"):
+            _timeline(history)
+
+
+def _state(row) -> None:
+    last = row.recorded_on if isinstance(row.recorded_on, dt.date) else None
+    badges = weather_badge(row.weather) + (stale_badge(last) if row.stale else "")
+    when = f"Point du {format_date(last)}" if last else "Aucun point d'avancement"
+    flag = layout.illustrative_badge() if row.point_illustrative else ""
+    st.html(f"<div>{badges}</div><div class='pl-source'>{html.escape(when)} {flag}</div>")
+    if row.progress is not None:
+        st.progress(int(row.progress) / 100, text=f"Avancement : {format_percent(row.progress, 0)}")
+    else:
+        st.caption("Avancement non renseigné")
+
+
+def _timeline(history: pd.DataFrame) -> None:
+    if history.empty:
+        st.caption("Aucun point d'avancement n'a encore été enregistré.")
+        return
+    for point in history.iloc[::-1].itertuples():
+        head = [f"<strong>{format_date(point.recorded_on)}</strong>", weather_badge(point.weather)]
+        if point.progress is not None:
+            head.append(html.escape(format_percent(point.progress, 0)))
+        if isinstance(point.meeting_title, str):
+            head.append(html.escape(point.meeting_title))
+        if isinstance(point.author, str):
+            head.append("par " + html.escape(point.author))
+        if point.point_illustrative:
+            head.append(layout.illustrative_badge())
+        body = "".join(f"<div class='pl-identity'><em>{COMMENT_LABELS[name]}</em> : {html.escape(getattr(point, name))}"
+                       "</div>" for name in COMMENT_FIELDS if isinstance(getattr(point, name), str))
+        note = (f"<div class='pl-source'>{html.escape(point.point_note)}</div>"
+                if point.point_illustrative and isinstance(point.point_note, str) else "")
+        st.html(f"<div style='border-left:3px solid #9ca3af;padding-left:0.6rem;margin-bottom:0.5rem'>"
+                f"<div>{' · '.join(head)}</div>{body}{note}</div>")
+
+
+def _meeting_options(contract_id: int, neighbourhood_id: int | None, programme_id: int | None) -> dict:
+    meetings = data.read(progress_queries.list_point_meetings, contract_id=contract_id,
+                         neighbourhood_id=neighbourhood_id, programme_id=programme_id, today=dt.date.today())
+    options = {None: "Aucune instance (point hors réunion)"}
+    for m in meetings.itertuples():
+        options[int(m.id)] = f"{format_date(m.date)} — {MEETING_KINDS.get(m.kind, m.kind)} : {m.title}"
+    return options
+
+
+@st.dialog("Nouveau point d'avancement", width="large")
+def _new_point_dialog(row, programme) -> None:
+    actor = state.current_actor()
+    today = dt.date.today()
+    st.markdown(f"**{layout.escape_markdown(number_of(row))}** {layout.escape_markdown(row.text)}")
+    meetings = _meeting_options(programme.contract_id, programme.neighbourhood_id, programme.id)
+    last_weather = WEATHERS.index(row.weather) if isinstance(row.weather, str) else None
+    with st.form(f"pilotage_point_form_{row.priority_id}", border=False):
+        recorded_on = st.date_input("Date du point", value=today, max_value=today, format="DD/MM/YYYY")
+        weather = st.radio("Météo", WEATHERS, index=last_weather, format_func=weather_text, horizontal=True,
+                           help=" ; ".join(f"{weather_text(w)} : {WEATHER_HINTS[w]}" for w in WEATHERS))
+        progress = st.number_input("Avancement (%)", min_value=0, max_value=100, step=1, value=row.progress,
+                                   placeholder="non renseigné")
+        comments = {name: st.text_area(COMMENT_LABELS[name], value=getattr(row, name) or "", height=80)
+                    for name in COMMENT_FIELDS}
+        author = st.text_input("Personne qui fait le point", value=actor.display_name if actor else "")
+        meeting_id = st.selectbox("Relevé lors de l'instance", list(meetings), format_func=meetings.get)
+        submitted = st.form_submit_button("Enregistrer le point", type="primary")
+    if submitted:
+        point = PointInput(priority_id=int(row.priority_id), recorded_on=recorded_on, weather=weather or "",
+                           progress=None if progress is None else int(progress), author=author,
+                           meeting_id=meeting_id, **comments)
+        ok, _ = data.write(progress_services.record_point, actor, point, today=today,
+                           expected_latest_id=row.point_id)
+        if ok:
+            state.put(NOTICE, f"Point d'avancement enregistré ({weather_text(weather)}, {format_date(recorded_on)}).")
+            st.rerun()
+
+
+def render_bulk_update(neighbourhood_id: int, actor: Actor | None) -> None:
+    """One form for all of a neighbourhood's priorities after its revue de projet (shown to those who may edit)."""
+    if not can(actor, EDIT, neighbourhood_id):
+        return
+    hood = data.read(progress_queries.get_neighbourhood, neighbourhood_id=neighbourhood_id)
+    if hood is None:
+        return
+    today = dt.date.today()
+    states = data.read(progress_queries.list_priority_states, contract_id=hood.contract_id, today=today,
+                       neighbourhood_id=neighbourhood_id)
+    if states.empty:
+        return
+    with st.expander(f"Saisie groupée après une revue de projet — {hood.name}", icon=":material/edit_note:"):
+        st.caption("Une ligne par priorité, pré-remplie avec son dernier point. Modifiez ce qui a changé, ou cochez "
+                   "« Inchangé » pour reconduire un point tel quel à la nouvelle date. Seules ces lignes sont "
+                   "enregistrées, toutes ensemble ou aucune.")
+        show_notice()
+        _bulk_form(hood, states, actor, today)
+
+
+def _editor_frame(states: pd.DataFrame) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "Programme": states["programme_name"],
+        "N°": [number_of(r) for r in states.itertuples()],
+        "Priorité": states["text"],
+        "Dernier point": [format_date(d) if isinstance(d, dt.date) else "—" for d in states["recorded_on"]],
+        "Météo": [weather_text(w) if isinstance(w, str) else None for w in states["weather"]],
+        "Avancement (%)": pd.array(states["progress"].tolist(), dtype="Int64"),
+        **{COMMENT_LABELS[name]: states[name].tolist() for name in COMMENT_FIELDS},
+        "Inchangé": False,
+    })
+    frame.index = states["priority_id"].astype(int).tolist()
+    return frame
+
+
+def _bulk_form(hood, states: pd.DataFrame, actor: Actor, today: dt.date) -> None:
+    meetings = _meeting_options(hood.contract_id, hood.id, None)
+    revue = next((key for key, label in meetings.items() if key and "Revue de projet" in label), None)
+    version = state.get(f"bulk_version_{hood.id}", 0)
+    with st.form(f"pilotage_bulk_{hood.id}_{version}"):
+        left, right = st.columns(2)
+        meeting_id = left.selectbox("Instance", list(meetings), index=list(meetings).index(revue),
+                                    format_func=meetings.get)
+        recorded_on = right.date_input("Date des points (vide : date de l'instance)", value=None, max_value=today,
+                                       format="DD/MM/YYYY")
+        edited = st.data_editor(
+            _editor_frame(states), hide_index=True, use_container_width=True, num_rows="fixed",
+            disabled=["Programme", "N°", "Priorité", "Dernier point"],
+            column_config={
+                "Priorité": st.column_config.TextColumn(width="large"),
+                "Météo": st.column_config.SelectboxColumn(options=[weather_text(w) for w in WEATHERS]),
+                "Avancement (%)": st.column_config.NumberColumn(min_value=0, max_value=100, step=1, format="%d"),
+                "Inchangé": st.column_config.CheckboxColumn(help="Reconduire le dernier point à la nouvelle date"),
+            },
+            key=f"pilotage_bulk_editor_{hood.id}_{version}",
+        )
+        author = st.text_input("Personne qui fait le point", value=actor.display_name)
+        submitted = st.form_submit_button("Enregistrer les points", type="primary")
+    if submitted:
+        _save_bulk(hood, states, edited, meeting_id, recorded_on, author, today)
+
+
+def _save_bulk(hood, states, edited: pd.DataFrame, meeting_id, recorded_on, author: str, today: dt.date) -> None:
+    if recorded_on is None:
+        dates = data.read(progress_queries.list_point_meetings, contract_id=hood.contract_id,
+                          neighbourhood_id=hood.id, today=today)
+        chosen = dates[dates["id"] == meeting_id]
+        recorded_on = chosen["date"].iloc[0] if meeting_id is not None and not chosen.empty else today
+    rows = []
+    for last in states.itertuples():
+        previous = None if last.point_id is None else {
+            "weather": last.weather, "progress": last.progress, **{n: getattr(last, n) for n in COMMENT_FIELDS}}
+        values = edited.loc[int(last.priority_id)]
+        rows.append({"priority_id": int(last.priority_id), "weather": weather_from_label(values["Météo"]),
+                     "progress": None if pd.isna(values["Avancement (%)"]) else int(values["Avancement (%)"]),
+                     **{n: values[COMMENT_LABELS[n]] for n in COMMENT_FIELDS},
+                     "confirm": bool(values["Inchangé"]), "last": previous})
+    points = bulk_points(rows, recorded_on=recorded_on, author=author, meeting_id=meeting_id)
+    if not points:
+        st.info("Aucun changement : rien n'a été enregistré.")
+        return
+    expected = {int(r.priority_id): r.point_id for r in states.itertuples()}
+    ok, ids = data.write(progress_services.record_points, state.current_actor(), points, today=today,
+                         expected_latest=expected)
+    if ok:
+        state.put(NOTICE, f"{plural(len(ids), 'point')} d'avancement enregistré{'s' if len(ids) > 1 else ''} "
+                          f"pour {hood.name} ({format_date(recorded_on)}).")
+        state.put(f"bulk_version_{hood.id}", state.get(f"bulk_version_{hood.id}", 0) + 1)
+        st.rerun()

@@ -1,0 +1,118 @@
+"""Carte: the contract's QPV and quartiers fragiles, its facilities, and a choropleth of any indicator."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import data, layout, links, map_legend, maps, state
+from pilotage.formats import KIND_LABELS, format_value
+from pilotage.queries import maps as map_queries
+from pilotage.queries.contracts import ContractSummary
+
+MAP_KEY = state.PREFIX + "carte_map"
+NO_INDICATOR = 0
+LIST_COLUMNS = 3
+
+
+def render() -> None:
+    contract = layout.select_contract()
+    if contract is None:
+        return
+    _open_clicked_neighbourhood(contract)
+    st.title("Carte")
+    st.caption(f"{contract.name} — cliquez sur un quartier pour ouvrir sa fiche.")
+    hoods = data.read(map_queries.list_map_neighbourhoods, contract_id=contract.id)
+    if hoods.empty:
+        st.info("Ce contrat ne compte aucun quartier : il n'y a rien à cartographier.")
+        return
+    facilities = data.read(map_queries.list_map_facilities, contract_id=contract.id)
+    shading, years, missing = _chosen_shading(contract, hoods)
+    drawn = hoods[hoods["geometry"].notna()]
+    map_column, legend_column = st.columns([3, 1])
+    with map_column:
+        if drawn.empty:
+            st.info("Aucun quartier de ce contrat n'a encore de contour : importez les contours officiels "
+                    "(page Données) pour les voir sur la carte.")
+        else:
+            deck = maps.contract_deck(hoods, facilities, shading, map_style=data.settings().map_style)
+            st.pydeck_chart(deck, height=560, key=MAP_KEY, on_select=_remember_click,
+                            selection_mode="single-object")
+    with legend_column:
+        map_legend.render_legend(hoods, facilities, shading, years, missing)
+    _undrawn(hoods)
+    _neighbourhood_links(contract, hoods, shading)
+    _facility_table(facilities)
+
+
+def _chosen_shading(contract: ContractSummary, hoods: pd.DataFrame) -> tuple[maps.Shading | None, str, int]:
+    indicators = data.read(map_queries.list_map_indicators, contract_id=contract.id)
+    labels = {NO_INDICATOR: "Type de quartier (QPV, quartier fragile)"}
+    labels.update({int(row.id): f"{row.theme.capitalize()} — {row.label}" for row in indicators.itertuples()})
+    chosen = st.selectbox("Colorer les quartiers selon", list(labels), format_func=labels.get,
+                          key=f"{state.PREFIX}carte_indicator_{contract.slug}",
+                          help="Les indicateurs des portraits de quartier : la valeur la plus récente de chaque "
+                               "quartier.")
+    if chosen == NO_INDICATOR:
+        return None, "", 0
+    indicator = indicators.set_index("id").loc[chosen]
+    values = data.read(map_queries.list_latest_values, indicator_id=int(chosen))
+    shading = maps.shading_for(str(indicator["label"]), str(indicator["unit"]), int(indicator["decimals"]), values)
+    missing = int((~hoods["id"].isin(values["neighbourhood_id"])).sum())
+    return shading, maps.years_of(values), missing
+
+
+def _remember_click() -> None:
+    """on_select callback: keep the clicked neighbourhood, the next run opens its page."""
+    event = st.session_state.get(MAP_KEY) or {}
+    objects = (event.get("selection") or {}).get("objects") or {}
+    clicked = objects.get(maps.AREAS_LAYER) or []
+    if clicked and clicked[0].get("slug"):
+        state.put("carte_open", clicked[0]["slug"])
+
+
+def _open_clicked_neighbourhood(contract: ContractSummary) -> None:
+    slug = state.get("carte_open")
+    if slug:
+        state.put("carte_open", None)
+        links.switch_page("quartier", q=slug, contrat=contract.slug)
+
+
+def _undrawn(hoods: pd.DataFrame) -> None:
+    missing = hoods[hoods["geometry"].isna()]
+    if not missing.empty:
+        names = ", ".join(missing["name"])
+        st.caption(f"Sans contour, donc absents de la carte : {layout.escape_markdown(names)}.")
+
+
+def _neighbourhood_links(contract: ContractSummary, hoods: pd.DataFrame, shading: maps.Shading | None) -> None:
+    st.subheader("Ouvrir la fiche d'un quartier")
+    columns = st.columns(LIST_COLUMNS)
+    for index, row in enumerate(hoods.itertuples()):
+        label = f"{row.name} — {KIND_LABELS.get(row.kind, row.kind)}"
+        if shading is not None:
+            found = shading.values.get(int(row.id))
+            label += " : " + (format_value(found[0], shading.unit, shading.decimals) if found else "sans donnée")
+        with columns[index % LIST_COLUMNS]:
+            links.page_link("quartier", layout.escape_markdown(label), icon=":material/location_city:",
+                            q=row.slug, contrat=contract.slug)
+
+
+def _facility_table(facilities: pd.DataFrame) -> None:
+    if facilities.empty:
+        return
+    with st.expander(f"Équipements ({len(facilities)})"):
+        st.dataframe(pd.DataFrame({
+            "Équipement": facilities["name"],
+            "Type": facilities["kind"].map(lambda k: maps.FACILITY_KIND_LABELS.get(k, k)),
+            "Quartier(s)": facilities["neighbourhoods"],
+            "Emplacement": facilities.apply(
+                lambda f: "non renseigné" if f.latitude != f.latitude or f.latitude is None
+                else "approximatif" if f.location_approximate else "précis", axis=1),
+        }), hide_index=True, use_container_width=True)
+
+
+if __name__ == "__main__":
+    from components.legacy import hand_over_to_router
+
+    hand_over_to_router()

@@ -1,0 +1,214 @@
+"""Fiche d'instance: one meeting (?id=<meeting id>) with its attendance, agenda, follow-ups, decisions, minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import streamlit as st
+
+from components import data, layout, links, meeting_forms, state
+from components import governance as gov
+from pilotage import exporters, followups
+from pilotage.formats import format_date, plural
+from pilotage.queries import contracts as contract_queries
+from pilotage.queries import governance as queries
+from pilotage.queries.governance import MeetingRecord, MeetingSheet
+
+TITLE = "Fiche d'instance"
+PREVIOUS = "Suites des instances précédentes"
+
+
+def render() -> None:
+    meeting_id = _meeting_id()
+    record = data.read(queries.get_meeting_record, meeting_id=meeting_id, today=dt.date.today()) \
+        if meeting_id is not None else None
+    if record is None:
+        st.title(TITLE)
+        if meeting_id is None:
+            st.info("Choisissez une instance dans la page Gouvernance pour ouvrir sa fiche.")
+        else:
+            st.warning(f"Aucune instance n° {meeting_id} : elle a peut-être été supprimée.", icon="⚠️")
+        links.page_link("gouvernance", "Aller à la gouvernance", ":material/event:")
+        return
+    sheet = record.sheet
+    editable = gov.may_edit(state.current_actor(), sheet.neighbourhood_id)
+    _header(sheet)
+    meeting_forms.show_notice()
+    _actions(record, editable)
+    _attendance(record)
+    _agenda(record, editable)
+    _decisions(record, editable)
+    _minutes(sheet)
+
+
+def _meeting_id() -> int | None:
+    value = st.query_params.get("id")
+    return int(value) if value and value.isdigit() else None
+
+
+def _header(sheet: MeetingSheet) -> None:
+    links.page_link("gouvernance", "Retour à la gouvernance", ":material/arrow_back:", contrat=sheet.contract_slug)
+    st.caption(f"{TITLE} — {sheet.contract_name}")
+    st.title(sheet.title)
+    scope = sheet.programme or sheet.neighbourhood or gov.CONTRACT_SCOPE
+    st.markdown(f"**{gov.kind_label(sheet.kind)}** · {gov.when(sheet.date, sheet.start_time)} · "
+                f"{gov.meeting_status(sheet.status)} · concerne : {layout.escape_markdown(scope)}")
+    details = [("Lieu", sheet.place), ("Présidence", sheet.chairs)]
+    st.markdown("  \n".join(f"{label} : {layout.escape_markdown(value)}" for label, value in details if value))
+    if sheet.replaces_id:
+        links.page_link("instance", f"Tenue à la place de l'instance reportée du {format_date(sheet.replaces_date)}",
+                        ":material/history:", id=str(sheet.replaces_id))
+    if sheet.replaced_by_id:
+        links.page_link("instance", f"Reportée au {format_date(sheet.replaced_by_date)} : ouvrir la nouvelle instance",
+                        ":material/redo:", id=str(sheet.replaced_by_id))
+    if sheet.illustrative:
+        st.html(f"<div>{layout.illustrative_badge()} <span class='pl-identity'>"
+                f"{html.escape(sheet.note or 'aucun document source ne mentionne cette réunion')}</span></div>")
+    if sheet.quote:
+        st.caption(f"« {sheet.quote} »")
+    layout.source_line(sheet.source)
+
+
+def _options(record: MeetingRecord) -> tuple[dict[int, str], dict[int, str], pd.DataFrame]:
+    sheet = record.sheet
+    hoods = data.read(contract_queries.list_neighbourhoods, contract_id=sheet.contract_id)
+    priorities = data.read(queries.list_priority_options, contract_id=sheet.contract_id,
+                           neighbourhood_id=sheet.neighbourhood_id)
+    numbers = priorities.groupby("programme").cumcount() + 1
+    labels = {int(r.id): f"{r.programme} — {r.number or f'priorité {n}'} : {r.text[:90]}"
+              for r, n in zip(priorities.itertuples(), numbers, strict=True)}
+    organisations = data.read(queries.list_organisations, contract_id=sheet.contract_id)
+    return {int(r.id): r.name for r in hoods.itertuples()}, labels, organisations
+
+
+def _actions(record: MeetingRecord, editable: bool) -> None:
+    sheet = record.sheet
+    cols = st.columns(6)
+    problem = exporters.pdf_font_problem()
+    if problem:
+        cols[5].warning(problem, icon="⚠️")
+    else:
+        cols[5].download_button("Relevé PDF", icon=":material/picture_as_pdf:", mime="application/pdf",
+                                file_name=f"releve-{sheet.date.isoformat()}-instance-{sheet.id}.pdf",
+                                data=lambda: exporters.decisions_pdf(record, today=dt.date.today()))
+    if not editable:
+        st.caption("Lecture seule : la modification de cette instance est réservée aux contributeurs de son "
+                   "périmètre" + (" (tout le contrat)." if sheet.neighbourhood_id is None else "."))
+        return
+    hoods, priorities, organisations = _options(record)
+    if cols[0].button("Modifier", icon=":material/edit:"):
+        meeting_forms.edit_meeting(sheet)
+    if sheet.status == "prevue" and not sheet.replaced_by_id and cols[1].button("Reporter", icon=":material/redo:"):
+        meeting_forms.postpone_meeting(sheet)
+    if cols[2].button("Présences", icon=":material/groups:"):
+        meeting_forms.record_attendance(sheet, record.attendance, organisations)
+    if cols[3].button("Ajouter un point", icon=":material/playlist_add:"):
+        sections = [s for s in record.agenda["section"] if gov.text(s)]
+        meeting_forms.add_agenda_item(sheet, sections, hoods, priorities, record.carried_over)
+    if cols[4].button("Décision", icon=":material/gavel:", help="Enregistrer une décision ou une suite à donner"):
+        names = {int(r.id): r.name for r in organisations.itertuples()}
+        meeting_forms.record_decision(sheet, record.agenda, names, hoods, priorities)
+
+
+def _attendance(record: MeetingRecord) -> None:
+    st.subheader("Participants")
+    attendance = record.attendance
+    if attendance.empty:
+        st.info("Aucune organisation n'est encore enregistrée comme invitée ou présente.")
+        return
+    present = sum(1 for value in attendance["present"] if not pd.isna(value) and bool(value))
+    st.caption(f"{plural(present, 'organisation présente', 'organisations présentes')} sur "
+               f"{plural(len(attendance), 'invitée')}.")
+    words = {True: "✅ présente", False: "✖️ absente"}
+    st.dataframe(pd.DataFrame({
+        "Organisation": attendance["organisation"],
+        "Invitée": attendance["invited"].map({True: "oui", False: "non"}),
+        "Présence": attendance["present"].map(lambda v: words.get(v if not pd.isna(v) else None, "— non renseignée")),
+    }), hide_index=True, width="stretch")
+
+
+def _agenda(record: MeetingRecord, editable: bool) -> None:
+    st.subheader("Ordre du jour")
+    _carried_over(record, editable)
+    if record.agenda.empty:
+        st.info("Aucun point n'est inscrit à l'ordre du jour.")
+        return
+    decisions = record.decisions
+    current = None
+    for item in record.agenda.itertuples():
+        section = gov.text(item.section) or "Autres points"
+        if section != current:
+            st.markdown(f"#### {layout.escape_markdown(section)}")
+            current = section
+        with st.container(border=True):
+            _agenda_item(item, decisions[decisions["agenda_item_id"] == item.id], editable)
+
+
+def _agenda_item(item, decisions: pd.DataFrame, editable: bool) -> None:
+    left, right = st.columns([5, 1])
+    left.markdown(f"**{int(item.position)}. {layout.escape_markdown(item.title)}**")
+    links_text = [f"Quartier : {item.neighbourhood}" if gov.text(item.neighbourhood) else None,
+                  f"Priorité : {gov.text(item.priority_number) or ''} {item.priority_text[:110]}".replace("  ", " ")
+                  if gov.text(item.priority_text) else None]
+    if any(links_text):
+        left.caption(" · ".join(t for t in links_text if t))
+    if gov.text(item.notes):
+        left.markdown(f"Présentation : {layout.escape_markdown(item.notes)}")
+    outcome = gov.text(item.outcome)
+    left.markdown(f"**Relevé** : {layout.escape_markdown(outcome)}" if outcome else "*Relevé : non renseigné.*")
+    if item.decision_ids:
+        left.caption(f"Reprend {plural(len(item.decision_ids), 'suite')} d'instances précédentes.")
+    for row in decisions.itertuples():
+        left.markdown(f"- {followups.state_label(row.state)} — "
+                      f"{layout.escape_markdown(row.text)} ({layout.escape_markdown(gov.decision_owner(row))})")
+    if editable and right.button("Relevé", icon=":material/edit_note:", key=f"{state.PREFIX}outcome_{item.id}"):
+        meeting_forms.record_outcome(item)
+
+
+def _carried_over(record: MeetingRecord, editable: bool) -> None:
+    st.markdown(f"#### {PREVIOUS}")
+    carried = record.carried_over
+    if carried.empty:
+        st.caption("Aucune suite ouverte d'une instance précédente du même organe "
+                   f"({gov.kind_label(record.sheet.kind).lower()}, même périmètre).")
+        return
+    st.caption(f"{plural(len(carried), 'suite')} encore ouverte(s) à la date de cette instance, reprise(s) "
+               "automatiquement des instances précédentes du même organe.")
+    _decision_list(carried, editable, "carried", with_meeting=True)
+
+
+def _decisions(record: MeetingRecord, editable: bool) -> None:
+    st.subheader("Décisions et suites à donner")
+    if record.decisions.empty:
+        st.info("Aucune décision n'est enregistrée pour cette instance.")
+        return
+    _decision_list(record.decisions, editable, "own", with_meeting=False)
+
+
+def _decision_list(decisions: pd.DataFrame, editable: bool, key: str, with_meeting: bool) -> None:
+    event = st.dataframe(gov.decisions_table(decisions, with_meeting=with_meeting), hide_index=True,
+                         width="stretch", on_select="rerun" if editable else "ignore", selection_mode="single-row",
+                         key=f"{state.PREFIX}decisions_{key}")
+    if editable and event and event.selection.rows:
+        row = next(decisions.iloc[[event.selection.rows[0]]].itertuples())
+        if st.button("Clore ou changer le statut de la ligne choisie", icon=":material/task_alt:",
+                     key=f"{state.PREFIX}status_{key}_{row.id}"):
+            meeting_forms.decision_status(row)
+    elif editable:
+        st.caption("Sélectionnez une ligne pour clore la suite ou changer son statut.")
+
+
+def _minutes(sheet: MeetingSheet) -> None:
+    st.subheader("Compte rendu")
+    if sheet.minutes:
+        st.markdown(layout.escape_markdown(sheet.minutes).replace("\n", "  \n"))
+    else:
+        st.caption("Aucun compte rendu n'est encore saisi (bouton « Modifier »).")
+
+
+if __name__ == "__main__":
+    from components.legacy import hand_over_to_router
+
+    hand_over_to_router()

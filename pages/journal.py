@@ -1,0 +1,73 @@
+"""Administration: the audit journal, filterable by person, date and object."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import streamlit as st
+
+from components import data
+from pilotage.formats import format_datetime
+from pilotage.queries import accounts as account_queries
+
+OBJECT_LABELS = {"user": "Compte", "database": "Base de données", "swot_item": "Élément FFOM",
+                 "neighbourhood": "Quartier", "priority_update": "Point d'avancement", "meeting": "Instance",
+                 "decision": "Décision"}
+ACTION_LABELS = {"create": "Création", "update": "Modification", "archive": "Archivage", "seed": "Chargement",
+                 "reset_password": "Mot de passe réinitialisé", "import": "Import"}
+
+
+def render() -> None:
+    st.title("Journal d'audit")
+    people, types = data.read(account_queries.list_audit_facets)
+    cols = st.columns(4)
+    person = cols[0].selectbox("Personne", [None, *people], format_func=lambda p: p or "Toutes")
+    object_type = cols[1].selectbox("Objet", [None, *types],
+                                    format_func=lambda t: "Tous" if t is None else OBJECT_LABELS.get(t, t))
+    since = cols[2].date_input("Du", value=None, format="DD/MM/YYYY")
+    until = cols[3].date_input("Au", value=None, format="DD/MM/YYYY")
+    events = data.read(account_queries.list_audit_events, username=person, object_type=object_type, since=since,
+                       until=until)
+    st.caption(f"{len(events)} événement(s), les plus récents d'abord (500 au plus).")
+    if events.empty:
+        st.info("Aucun événement pour ces filtres.")
+        return
+    st.dataframe(_table(events), hide_index=True, use_container_width=True)
+    with st.expander("Détail avant / après d'un événement"):
+        index = st.number_input("Ligne", min_value=1, max_value=len(events), value=1, step=1)
+        row = events.iloc[int(index) - 1]
+        left, right = st.columns(2)
+        left.markdown("**Avant**")
+        left.code(_pretty(row.before), language="json")
+        right.markdown("**Après**")
+        right.code(_pretty(row.after), language="json")
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone()
+
+
+def _table(events: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Ligne": range(1, len(events) + 1),
+        "Quand": events["at"].map(lambda v: format_datetime(_local(v))),
+        "Qui": events["username"],
+        "Action": events["action"].map(lambda a: ACTION_LABELS.get(a, a)),
+        "Objet": events["object_type"].map(lambda t: OBJECT_LABELS.get(t, t)),
+        "N°": events["object_id"].astype("Int64"),
+        "Résumé": events["summary"],
+    })
+
+
+def _pretty(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) if value else "—"
+
+
+if __name__ == "__main__":
+    from components.legacy import hand_over_to_router
+
+    hand_over_to_router()

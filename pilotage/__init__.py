@@ -1,0 +1,1 @@
+"""Domain and storage of the Contrat de Ville steering dashboard. Never imports streamlit."""

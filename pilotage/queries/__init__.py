@@ -1,0 +1,1 @@
+"""Reads, one module per area: typed functions returning DataFrames or frozen dataclasses."""

@@ -1,0 +1,88 @@
+"""Reads about accounts and the audit journal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pilotage.models import AuditEvent, Neighbourhood, User, user_neighbourhood
+from pilotage.passwords import verify_password
+from pilotage.permissions import Actor
+from pilotage.queries.base import frame
+
+
+def _actor(user: User) -> Actor:
+    return Actor(id=user.id, username=user.username, display_name=user.display_name, role=user.role,
+                 all_neighbourhoods=user.all_neighbourhoods, active=user.active,
+                 neighbourhood_ids=frozenset(n.id for n in user.neighbourhoods))
+
+
+def authenticate(session: Session, username: str, password: str) -> Actor | None:
+    """The active account matching these credentials, or None."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        return None
+    return _actor(user)
+
+
+def get_actor(session: Session, user_id: int) -> Actor | None:
+    """The account's current rights (None once it is disabled or gone)."""
+    user = session.get(User, user_id)
+    return _actor(user) if user is not None and user.active else None
+
+
+def list_users(session: Session) -> pd.DataFrame:
+    """Accounts with their scope as neighbourhood ids and names."""
+    users = list(session.scalars(select(User).order_by(User.username)))
+    scopes = session.execute(
+        select(user_neighbourhood.c.user_id, Neighbourhood.id, Neighbourhood.name)
+        .join(Neighbourhood, Neighbourhood.id == user_neighbourhood.c.neighbourhood_id)
+    ).all()
+    rows = []
+    for user in users:
+        mine = [(nid, name) for uid, nid, name in scopes if uid == user.id]
+        rows.append({
+            "id": user.id, "username": user.username, "display_name": user.display_name, "role": user.role,
+            "active": user.active, "all_neighbourhoods": user.all_neighbourhoods, "version": user.version,
+            "neighbourhood_ids": sorted(nid for nid, _ in mine),
+            "neighbourhoods": ", ".join(sorted(name for _, name in mine)),
+        })
+    columns = ["id", "username", "display_name", "role", "active", "all_neighbourhoods", "version",
+               "neighbourhood_ids", "neighbourhoods"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def list_audit_events(
+    session: Session,
+    *,
+    username: str | None = None,
+    object_type: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """The audit journal, newest first, filtered by person, object type and dates (inclusive)."""
+    statement = select(AuditEvent.at, AuditEvent.username, AuditEvent.action, AuditEvent.object_type,
+                       AuditEvent.object_id, AuditEvent.summary, AuditEvent.before, AuditEvent.after)
+    if username:
+        statement = statement.where(AuditEvent.username == username)
+    if object_type:
+        statement = statement.where(AuditEvent.object_type == object_type)
+    if since:
+        statement = statement.where(AuditEvent.at >= dt.datetime.combine(since, dt.time.min, dt.UTC))
+    if until:
+        statement = statement.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1),
+                                                                        dt.time.min, dt.UTC))
+    statement = statement.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    return frame(session, statement, ["at", "username", "action", "object_type", "object_id", "summary",
+                                       "before", "after"])
+
+
+def list_audit_facets(session: Session) -> tuple[list[str], list[str]]:
+    """The people and object types present in the journal, for its filters."""
+    people = list(session.scalars(select(AuditEvent.username).distinct().order_by(AuditEvent.username)))
+    types = list(session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
+    return people, types

@@ -1,0 +1,70 @@
+"""Steps shared by the browser tests: accounts in the server's database, headings, sign-in, waiting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from pilotage.db import make_engine, make_session_factory, session_scope
+from pilotage.queries import accounts as account_queries
+from pilotage.services import accounts
+from pilotage.services.accounts import INITIAL_ADMIN, ensure_initial_admin
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ADMIN_PASSWORD = "Essai-admin-2024"  # PILOTAGE_ADMIN_PASSWORD of the servers under test
+READER = ("lea.lecture", "Essai-lecteur-2024")
+CURRENT_CONTRACT = "Contrat de Ville de Grand Besançon Métropole 2024-2030"
+BELFORT_CONTRACT = "Contrat de Ville Unique et Global 2015-2020"
+BELFORT_QPV = ("Bougenel – Mulhouse", "Dardel – La Méchelle", "Les Glacis du Château", "Résidences Le Mont",
+               "Arsot – Ganghoffer")
+STEP_TIMEOUT_MS = 30_000
+FIRST_RUN_TIMEOUT_MS = 120_000  # the first request migrates and seeds an empty database
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def add_reader(database_url: str) -> None:
+    """The administrator and a lecteur account, written straight into the database the server will use."""
+    engine = make_engine(database_url)
+    try:
+        sessions = make_session_factory(engine)
+        with session_scope(sessions) as session:
+            ensure_initial_admin(session, ADMIN_PASSWORD)
+        with session_scope(sessions) as session:
+            admin = account_queries.authenticate(session, INITIAL_ADMIN, ADMIN_PASSWORD)
+            accounts.create_user(session, admin, username=READER[0], display_name="Léa Lecture", role="lecteur",
+                                 password=READER[1])
+    finally:
+        engine.dispose()
+
+
+def settled(page: Page) -> None:
+    """Wait until the script run is over and its output drawn: no stale element, no element still loading.
+
+    Call it after waiting for the element a step expects: right after a click the app is still idle.
+    """
+    page.wait_for_selector(IDLE)
+    expect(page.locator("[data-stale='true']")).to_have_count(0)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
+
+
+def heading(page: Page, text: str):
+    return page.get_by_role("heading", name=text, exact=True)
+
+
+def sign_in_button(page: Page):
+    return page.get_by_role("button", name="Se connecter")
+
+
+def wait_for_sign_in_form(page: Page) -> None:
+    expect(sign_in_button(page)).to_be_visible(timeout=FIRST_RUN_TIMEOUT_MS)
+    settled(page)
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    page.get_by_label("Identifiant", exact=True).fill(username)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    sign_in_button(page).click()
+    expect(sign_in_button(page)).to_have_count(0)
+    expect(page.get_by_text("Se déconnecter")).to_be_visible()
+    settled(page)

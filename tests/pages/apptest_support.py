@@ -1,0 +1,98 @@
+"""Driving the app with Streamlit's AppTest: start it, open a page by its URL path, read what it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from components import state
+from components.navigation import PAGES, PageSpec
+from pilotage.permissions import Actor
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+APP = PROJECT_ROOT / "app.py"
+ADMIN_PASSWORD = "Essai-admin-2024"  # PILOTAGE_ADMIN_PASSWORD of the app under test
+USER_PASSWORD = "Essai-compte-2024"
+RUN_TIMEOUT = 60  # seconds; the first run of a test migrates the database and hashes a password
+
+CURRENT_CONTRACT = "Contrat de Ville de Grand Besançon Métropole 2024-2030"
+BELFORT_SLUG = "grand-belfort-2015-2020"
+BELFORT_CONTRACT = "Contrat de Ville Unique et Global 2015-2020"
+# Pages whose heading is not their navigation title (the overview is headed by the chosen contract).
+HEADINGS = {"vue-ensemble": CURRENT_CONTRACT}
+SIGN_IN_HEADING = "Pilotage du Contrat de Ville"
+
+
+def start(actor: Actor | None = None, query: dict[str, str] | None = None) -> AppTest:
+    """The app, not yet run; signed in as `actor` the way the sign-in form leaves it."""
+    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    if actor is not None:
+        at.session_state[state.ACTOR] = actor
+    at.query_params.update(query or {})
+    return at
+
+
+def open_page(at: AppTest, url_path: str) -> AppTest:
+    """Run the app on the page at /<url_path>, as a browser opening that URL would.
+
+    AppTest.switch_page() only knows file pages; ours are callables registered with a url_path, and
+    Streamlit identifies such a page by the hash of its url_path (streamlit.navigation.page.Page).
+    """
+    at._page_hash = calc_hash(url_path)
+    return at.run()
+
+
+def spec(url_path: str) -> PageSpec:
+    return next(s for s in PAGES if s.url_path == url_path)
+
+
+def expected_heading(page: PageSpec) -> str:
+    return HEADINGS.get(page.url_path, page.title)
+
+
+def navigation(at: AppTest) -> set[str]:
+    """The URL paths of the pages the last run registered with st.navigation (the menu, hidden pages too)."""
+    registered = set(at._registered_pages)
+    known = {calc_hash(s.url_path): s.url_path for s in PAGES}
+    unknown = registered - set(known)
+    assert not unknown, f"navigation holds pages missing from PAGES: {unknown}"
+    return {known[h] for h in registered}
+
+
+def headings(at: AppTest) -> list[str]:
+    return [e.value for e in (*at.title, *at.header, *at.subheader)]
+
+
+def texts(at: AppTest) -> str:
+    """Every text the last run showed, in one string, to search with `in`."""
+    groups: Iterable = (at.title, at.header, at.subheader, at.markdown, at.caption, at.html, at.info,
+                        at.success, at.warning, at.error)
+    parts = [str(e.value) for group in groups for e in group]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
+
+
+def widget(widgets, label: str):
+    """The one widget of this kind whose label is `label`."""
+    found = [w for w in widgets if w.label == label]
+    assert len(found) == 1, f"expected one widget labelled {label!r}, found {[w.label for w in widgets]}"
+    return found[0]
+
+
+def sign_in_form_shown(at: AppTest) -> bool:
+    labels = {w.label for w in at.text_input}
+    buttons = {b.label for b in at.button}
+    return {"Identifiant", "Mot de passe"} <= labels and "Se connecter" in buttons
+
+
+def sign_in(at: AppTest, username: str, password: str) -> AppTest:
+    widget(at.text_input, "Identifiant").input(username)
+    widget(at.text_input, "Mot de passe").input(password)
+    return widget(at.button, "Se connecter").click().run()
+
+
+def fail_on_exception(at: AppTest) -> None:
+    assert not at.exception, "\n\n".join(f"{e.message}\n" + "\n".join(e.stack_trace) for e in at.exception)

@@ -1,0 +1,102 @@
+"""Signing in with the form, the overview it leads to, and the contract selector."""
+
+from __future__ import annotations
+
+from apptest_support import (
+    ADMIN_PASSWORD,
+    BELFORT_CONTRACT,
+    BELFORT_SLUG,
+    CURRENT_CONTRACT,
+    fail_on_exception,
+    headings,
+    navigation,
+    open_page,
+    sign_in,
+    sign_in_form_shown,
+    start,
+    texts,
+    widget,
+)
+
+from components import state
+from components.navigation import PAGES
+
+GBM_NEIGHBOURHOODS = (
+    "Planoise", "Montrapon", "Orchamps-Palente", "Clairs-Soleils", "Battant", "Hauts de Saint-Claude",
+    "Cité Curie-Pasteur", "Cité Viotte", "Cité des Vareilles", "Cité de l’Amitié", "Secteur Pesty",
+    "Cité de la Pelouse",
+)
+BELFORT_QPV = ("Bougenel – Mulhouse", "Dardel – La Méchelle", "Les Glacis du Château", "Résidences Le Mont",
+               "Arsot – Ganghoffer")
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_admin_signs_in_with_the_form_and_sees_the_overview(app_env):
+    # No account exists yet: the app's bootstrap creates "admin" with PILOTAGE_ADMIN_PASSWORD.
+    at = open_page(start(), "vue-ensemble")
+    assert sign_in_form_shown(at)
+
+    sign_in(at, "admin", ADMIN_PASSWORD)
+
+    fail_on_exception(at)
+    assert not sign_in_form_shown(at)
+    assert at.session_state[state.ACTOR].role == "administrateur"
+    assert navigation(at) == {p.url_path for p in PAGES}
+    assert CURRENT_CONTRACT in headings(at)
+    shown = texts(at)
+    missing = [name for name in GBM_NEIGHBOURHOODS if name not in shown]
+    assert not missing, f"neighbourhood tiles missing: {missing}"
+    figures = metrics(at)
+    assert figures["Habitants en QPV"] == "24\u00a0550", "French thousands separator: a non-breaking space"
+    assert figures["QPV"] == "6"
+    assert at.query_params["contrat"] == "gbm-2024-2030"
+
+
+def test_a_wrong_password_is_refused_in_french(app_env):
+    at = open_page(start(), "vue-ensemble")
+
+    sign_in(at, "admin", "pas-le-bon-mot-de-passe")
+
+    fail_on_exception(at)
+    assert any("Identifiant ou mot de passe incorrect" in e.value for e in at.error)
+    assert sign_in_form_shown(at)
+    assert state.ACTOR not in at.session_state
+    assert CURRENT_CONTRACT not in texts(at)
+
+
+def test_the_url_opened_before_sign_in_is_the_page_shown_after(app_env):
+    at = open_page(start(), "comptes")
+    assert sign_in_form_shown(at)
+
+    sign_in(at, "admin", ADMIN_PASSWORD)
+
+    fail_on_exception(at)
+    assert "Comptes" in headings(at)
+    assert "admin" in at.dataframe[0].value["Identifiant"].tolist()
+
+
+def test_choosing_grand_belfort_in_the_sidebar_shows_its_five_qpv(actors):
+    at = open_page(start(actors["lecteur"]), "vue-ensemble")
+    selector = widget(at.sidebar.selectbox, "Contrat")
+    belfort = next(c for c in selector.options if c.startswith(BELFORT_CONTRACT))
+
+    selector.select_index(selector.options.index(belfort)).run()
+
+    fail_on_exception(at)
+    assert BELFORT_CONTRACT in headings(at)
+    assert at.query_params["contrat"] == BELFORT_SLUG
+    shown = texts(at)
+    assert all(name in shown for name in BELFORT_QPV)
+    assert not any(name in shown for name in GBM_NEIGHBOURHOODS)
+    assert metrics(at)["QPV"] == "5"
+
+
+def test_a_contract_in_the_url_is_the_one_shown(actors):
+    at = open_page(start(actors["lecteur"], query={"contrat": BELFORT_SLUG}), "vue-ensemble")
+
+    fail_on_exception(at)
+    assert BELFORT_CONTRACT in headings(at)
+    assert widget(at.sidebar.selectbox, "Contrat").value.slug == BELFORT_SLUG

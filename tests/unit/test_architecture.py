@@ -1,0 +1,100 @@
+"""The layers stay apart: no streamlit below the UI, no SQL in the UI."""
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pilotage.settings import PROJECT_ROOT
+
+UI_FOLDERS = ("pages", "components")
+SQL_NAMES = {"select", "text", "Session", "insert", "update", "delete"}
+SQL_STRING = re.compile(r"^\s*(SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|CREATE|DROP|ALTER|PRAGMA)\b")
+
+
+def python_files(folder: str) -> list[Path]:
+    return sorted((PROJECT_ROOT / folder).rglob("*.py"))
+
+
+def imported_modules(tree: ast.AST) -> list[str]:
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def sql_in_ui(path: Path, root: Path = PROJECT_ROOT) -> list[str]:
+    """The SQL a UI module holds: sqlalchemy imports, query builders, sessions, raw SQL strings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = [f"import {name}" for name in imported_modules(tree) if name.split(".")[0] == "sqlalchemy"]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in SQL_NAMES:
+                found.append(f"line {node.lineno}: {func.id}(")
+            elif isinstance(func, ast.Attribute) and func.attr == "query":
+                found.append(f"line {node.lineno}: .query(")
+            elif isinstance(func, ast.Attribute) and func.attr in {"execute", "scalars", "scalar"}:
+                found.append(f"line {node.lineno}: .{func.attr}(")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_STRING.match(node.value):
+            found.append(f"line {node.lineno}: SQL string {node.value[:40]!r}")
+    return [f"{path.relative_to(root)}: {item}" for item in found]
+
+
+def test_the_scanned_folders_exist():
+    assert python_files("pilotage")
+    for folder in UI_FOLDERS:
+        assert python_files(folder), f"{folder}/ holds no module"
+
+
+@pytest.mark.parametrize("path", python_files("pilotage"), ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+def test_pilotage_never_imports_streamlit(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    assert [name for name in imported_modules(tree) if name.split(".")[0] == "streamlit"] == []
+
+
+def test_importing_every_pilotage_module_does_not_load_streamlit():
+    script = (
+        "import importlib, pkgutil, sys, pilotage\n"
+        "for module in pkgutil.walk_packages(pilotage.__path__, 'pilotage.'):\n"
+        "    importlib.import_module(module.name)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [path for folder in UI_FOLDERS for path in python_files(folder)],
+    ids=lambda p: str(p.relative_to(PROJECT_ROOT)),
+)
+def test_ui_modules_hold_no_sql(path):
+    assert sql_in_ui(path) == []
+
+
+def test_the_sql_scanner_catches_what_it_must(tmp_path):
+    module = tmp_path / "bad_page.py"
+    module.write_text(
+        "import streamlit as st\n"
+        "from sqlalchemy import select, text\n"
+        "def render(session):\n"
+        "    st.text('bonjour')\n"
+        "    session.query(User).all()\n"
+        "    session.execute(text('SELECT 1'))\n"
+        "    with Session(engine) as s:\n"
+        "        s.scalars(select(User))\n",
+        encoding="utf-8",
+    )
+    found = "\n".join(sql_in_ui(module, root=tmp_path))
+    for expected in ("import sqlalchemy", ".query(", "text(", "SQL string 'SELECT 1'", "Session(", "select(",
+                     ".scalars(", ".execute("):
+        assert expected in found
+    assert "line 4" not in found  # st.text is Streamlit, not SQL
