@@ -59,7 +59,8 @@ def weather_distribution(frame: pd.DataFrame, labels: list[str]) -> alt.Chart:
     shown["text"] = [f"{icon} {count}" if count / total >= 0.09 else ""
                      for icon, count, total in zip(shown["icon"], shown["count"], totals, strict=True)]
     periods = list(dict.fromkeys(shown["period"]))
-    x = alt.X("period:N", sort=periods, title=None, axis=alt.Axis(labelAngle=0))
+    x = alt.X("period:N", sort=periods, title=None,
+              axis=alt.Axis(labelAngle=0, labelOverlap=False, labelExpr="split(datum.label, ' ')"))
     bars = alt.Chart(shown).mark_bar(stroke="white", strokeWidth=1).encode(
         x=x, y=alt.Y("sum(count):Q", title="Priorités", stack="zero"),
         color=alt.Color("label:N", title="Météo", sort=labels,
@@ -81,8 +82,9 @@ MEETING_STATUS_SHAPES = {"tenue": "circle", "prevue": "diamond", "reportee": "tr
 MEETING_STATUS_COLOURS = {"tenue": "#166534", "prevue": "#1d4ed8", "reportee": "#b45309", "annulee": "#6b7280"}
 
 
-def meetings_timeline(meetings: pd.DataFrame, kinds: list[str], statuses: dict[str, str], today: dt.date) -> alt.Chart:
-    """Meetings on a time axis, one row per kind (labels `kinds`, in order); `statuses` maps codes to legend words."""
+def meetings_timeline(meetings: pd.DataFrame, kinds: list[str], statuses: dict[str, str], today: dt.date,
+                      years: tuple[int, int]) -> alt.Chart:
+    """Meetings over `years`, one row per kind (labels `kinds`, in order); `statuses` maps codes to legend words."""
     shown = meetings.assign(when=meetings["date"].map(format_date))
     legend = [statuses[code] for code in MEETING_STATUS_SHAPES]
     status = alt.Color("statut:N", title="Statut", scale=alt.Scale(domain=legend,
@@ -90,7 +92,8 @@ def meetings_timeline(meetings: pd.DataFrame, kinds: list[str], statuses: dict[s
                        legend=alt.Legend(orient="top", labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE))
     shape = alt.Shape("statut:N", scale=alt.Scale(domain=legend, range=list(MEETING_STATUS_SHAPES.values())))
     points = alt.Chart(shown).mark_point(size=170, filled=True, opacity=0.9, strokeWidth=2).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year", grid=True, labelFlush=False)),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year", grid=True, labelFlush=False),
+                scale=alt.Scale(domain=[dt.date(years[0], 1, 1).isoformat(), dt.date(years[1], 12, 31).isoformat()])),
         y=alt.Y("instance:N", title=None, sort=kinds, axis=alt.Axis(labelLimit=260)),
         color=status, shape=shape,
         tooltip=[alt.Tooltip("title:N", title="Instance"), alt.Tooltip("when:N", title="Date"),

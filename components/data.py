@@ -49,7 +49,7 @@ def data_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached_read(module: str, name: str, version: int, items: tuple) -> Any:
+def _cached_read(module: str, name: str, database_url: str, version: int, items: tuple) -> Any:
     query = getattr(importlib.import_module(module), name)
     with session_scope(runtime().sessions) as session:
         return query(session, **dict(items))
@@ -60,7 +60,7 @@ def read(query: Callable[..., Any], **kwargs: Any) -> Any:
     if not query.__module__.startswith("pilotage.queries."):
         raise ValueError(f"{query.__module__}.{query.__name__} is not a read of pilotage.queries")
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
-    return _cached_read(query.__module__, query.__name__, data_version(), frozen)
+    return _cached_read(query.__module__, query.__name__, _settings.database_url, data_version(), frozen)
 
 
 def read_fresh(query: Callable[..., Any], **kwargs: Any) -> Any:

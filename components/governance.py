@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from components.layout import escape_markdown
 from pilotage import cadence, followups
 from pilotage.formats import (
     DECISION_KIND_LABELS,
@@ -19,7 +20,7 @@ from pilotage.formats import (
 from pilotage.permissions import EDIT, Actor, can
 from pilotage.queries.governance import Cadence, RuleGrid
 
-MEETING_STATUS_ICONS = {"prevue": "🗓️", "tenue": "✅", "annulee": "✖️", "reportee": "↪️"}
+MEETING_STATUS_ICONS = {"prevue": "◷", "tenue": "✔", "annulee": "✖", "reportee": "↪"}
 CONTRACT_SCOPE = "Ensemble du contrat"
 GAP_BACKGROUND = {"manquant": "#fde8e8", "a_programmer": "#fff4d6", "a_confirmer": "#fff4d6"}
 
@@ -40,7 +41,7 @@ def ident(value) -> int | None:
 
 
 def meeting_status(status: str) -> str:
-    """'✅ tenue': the icon and the word."""
+    """'✔ tenue': the symbol and the word."""
     return f"{MEETING_STATUS_ICONS.get(status, '')} {MEETING_STATUS_LABELS.get(status, status)}".strip()
 
 
@@ -93,22 +94,24 @@ def rule_title(grid: RuleGrid) -> str:
     return f"{kind_label(grid.meeting_kind)} : {count}{scope}"
 
 
-def cadence_frame(grid: RuleGrid, years: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The grid's labels (rows × years) and the matching states, for styling."""
-    labels = pd.DataFrame([[c.label for c in row.cells] for row in grid.rows], columns=[str(y) for y in years],
-                          index=[row.label for row in grid.rows])
-    states = pd.DataFrame([[c.state for c in row.cells] for row in grid.rows], columns=labels.columns,
-                          index=labels.index)
+def cadence_frame(grid: RuleGrid, years: tuple[int, ...], shown: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The grid's labels (rows × shown years) and the matching states, for styling."""
+    picked = [i for i, year in enumerate(years) if year in shown]
+    columns = [str(years[i]) for i in picked]
+    index = [row.label for row in grid.rows]
+    labels = pd.DataFrame([[row.cells[i].label for i in picked] for row in grid.rows], columns=columns, index=index)
+    states = pd.DataFrame([[row.cells[i].state for i in picked] for row in grid.rows], columns=columns, index=index)
     return labels, states
 
 
-def render_grid(grid: RuleGrid, years: tuple[int, ...]) -> None:
-    """One rule as a table: a row per body, a column per year, each cell '✅ 2/2 conforme' with its gap colour."""
-    labels, states = cadence_frame(grid, years)
+def render_grid(grid: RuleGrid, years: tuple[int, ...], shown: tuple[int, ...]) -> None:
+    """One rule as a table: a row per body, a column per year, each cell '✔ 2/2 conforme' with its gap colour;
+    then every gap of the shown years in words."""
+    labels, states = cadence_frame(grid, years, shown)
     styled = labels.style.apply(lambda _: states.map(lambda s: f"background-color: {GAP_BACKGROUND[s]}"
                                                     if s in GAP_BACKGROUND else ""), axis=None)
     st.dataframe(styled, width="stretch", height=min(38 + 35 * len(labels), 420))
-    gaps = [(row.label, cell) for row in grid.rows for cell in row.cells if cell.is_gap]
+    gaps = [(row.label, cell) for row in grid.rows for cell in row.cells if cell.is_gap and cell.year in shown]
     if gaps:
         st.markdown("\n".join(f"- {_gap_line(label, cell, grid)}" for label, cell in gaps))
 
@@ -127,7 +130,7 @@ def legend() -> str:
 
 
 def postponed_lines(data: Cadence) -> list[str]:
-    return [f"↪️ {title} du {format_date(date)} : reportée sans nouvelle date" for _, date, title in data.postponed]
+    return [f"↪ {title} du {format_date(date)} : reportée sans nouvelle date" for _, date, title in data.postponed]
 
 
 # Decisions ------------------------------------------------------------------------------------------------------
@@ -135,6 +138,32 @@ def postponed_lines(data: Cadence) -> list[str]:
 
 def decision_owner(row) -> str:
     return " — ".join(v for v in (text(row.owner), text(row.owner_person)) if v) or "non désigné"
+
+
+DECISION_COLUMNS = {
+    "État": st.column_config.TextColumn(width="small"),
+    "Type": st.column_config.TextColumn(width="small"),
+    "Décision": st.column_config.TextColumn(width="large"),
+    "Responsable": st.column_config.TextColumn(width="medium"),
+}
+
+
+def table_height(rows: int, limit: int = 560) -> int:
+    """Enough height for every row up to `limit` pixels (35 px a row and the header)."""
+    return min(38 + 35 * max(rows, 1), limit)
+
+
+def decision_line(row, with_meeting: bool) -> str:
+    """'⚠ en retard — Suite à donner : **text** · owner · échéance 30 juin 2025', escaped for st.markdown."""
+    parts = [escape_markdown(decision_owner(row))]
+    if day(row.due_on):
+        parts.append(f"échéance {format_date(row.due_on)}")
+    if day(row.closed_on) and row.status != followups.OPEN:
+        parts.append(f"close le {format_date(row.closed_on)}")
+    if with_meeting:
+        parts.append(f"{kind_label(row.meeting_kind).lower()} du {format_date(row.meeting_date)}")
+    kind = DECISION_KIND_LABELS.get(row.kind, row.kind).capitalize()
+    return f"{followups.state_label(row.state)} — {kind} : **{escape_markdown(row.text)}** · " + " · ".join(parts)
 
 
 def decisions_table(decisions: pd.DataFrame, with_meeting: bool = True) -> pd.DataFrame:

@@ -33,6 +33,8 @@ CSS = """
   .pl-link { padding-left:0.8rem; }
   .pl-added { background:#e7f6ec; border-left:4px solid #166534; padding-left:0.5rem; }
   .pl-removed { background:#fdecec; border-left:4px dashed #991b1b; padding-left:0.5rem; text-decoration:line-through; }
+  .pl-priority { font-size:1.02rem; line-height:1.4; padding:0.3rem 0; }
+  .pl-number { display:inline-block; min-width:2rem; font-weight:700; color:#1d4ed8; }
   .pl-figure { font-size:1.6rem; font-weight:700; color:#111827; }
 </style>
 """

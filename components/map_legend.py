@@ -41,7 +41,7 @@ def _swatch(fill: str, stroke: str, width: float, style: str = "solid", hatched:
 
 def _kind_swatch(kind: str, fill: str) -> str:
     color, width, dash = KIND_OUTLINE[kind]
-    style = "solid" if not dash else "dashed" if dash[0] > 2 else "dotted"
+    style = "solid" if not dash else "dashed" if dash[0] > 1 else "dotted"
     return _swatch(fill, _rgba(color), width, style)
 
 

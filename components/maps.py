@@ -7,35 +7,35 @@ receives little: see `make bench`.
 
 from __future__ import annotations
 
-import base64
 import json
-import struct
-import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from components.map_labels import LabelCandidate, place_labels
 from pilotage.choropleth import NO_DATA_COLOR, ValueClass, class_of, classes_for, years_label
 from pilotage.formats import KIND_LABELS, format_number, format_value
-from pilotage.geometry import bounds_of, label_point, polygons_of, positions, view_of
+from pilotage.geometry import View, bounds_of, hatch_lines, polygons_of, positions, view_of
 
 AREAS_LAYER = "quartiers"
 FACILITIES_LAYER = "equipements"
 FACILITY_KIND_LABELS = {"centre_social": "Centre social", "evs": "Espace de vie sociale (EVS)"}
 # Kinds are told apart by outline (solid thick, dashed, dotted) as well as by fill.
 KIND_FILL = {"qpv": (96, 165, 250, 150), "fragile": (251, 191, 36, 170), "veille": (156, 163, 175, 150)}
-KIND_OUTLINE = {"qpv": ((30, 58, 138, 255), 3.5, None), "fragile": ((146, 64, 14, 255), 2.5, (7, 4)),
-                "veille": ((55, 65, 81, 255), 2.0, (1.5, 3))}
+KIND_OUTLINE = {"qpv": ((30, 58, 138, 255), 3.5, None), "fragile": ((146, 64, 14, 255), 2.5, (3, 2)),
+                "veille": ((55, 65, 81, 255), 2.0, (1, 2))}
 SHADE_ALPHA = 215
+HATCH_PIXELS = 7
 FACILITY_STYLE = {  # fill, outline: a centre social is a filled disc, an EVS a ring, other kinds a grey disc
     "centre_social": ((109, 40, 217, 255), (255, 255, 255, 255)),
     "evs": ((255, 255, 255, 255), (109, 40, 217, 255)),
 }
 OTHER_FACILITY = ((75, 85, 99, 255), (255, 255, 255, 255))
-LABEL_FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
+# A CSS font list for the label atlas (a name with a digit would need quotes): the app's own font first.
+VIEW_WIDTH = 620  # the map's width on a 1280-pixel screen: the initial view fits the contours in it
+LABEL_FONT = '"Source Sans", Helvetica, Arial, sans-serif'
 TOOLTIP_STYLE = {"backgroundColor": "#111827", "color": "#ffffff", "fontSize": "15px", "lineHeight": "1.35",
                  "padding": "8px 10px", "maxWidth": "360px"}
 
@@ -97,25 +97,22 @@ def facility_tooltip(row) -> str:
     return "\n".join(lines)
 
 
-def _fill(row, shading: Shading | None) -> tuple[list[int], str]:
+def _fill(row, shading: Shading | None) -> list[int]:
     if shading is None:
-        return list(KIND_FILL.get(row.kind, KIND_FILL["veille"])), "plein"
+        return list(KIND_FILL.get(row.kind, KIND_FILL["veille"]))
     found = shading.values.get(int(row.id))
     chosen = class_of(found[0] if found else None, shading.classes, shading.decimals)
-    if chosen is None:
-        return [*NO_DATA_COLOR, 200], "hachures"
-    return [*chosen.color, SHADE_ALPHA], "plein"
+    return [*NO_DATA_COLOR, 200] if chosen is None else [*chosen.color, SHADE_ALPHA]
 
 
 def area_rows(hoods: pd.DataFrame, shading: Shading | None) -> list[dict]:
     """One row per polygon of each neighbourhood (a multipolygon gives several)."""
     rows = []
     for row in hoods.itertuples():
-        fill, pattern = _fill(row, shading)
+        fill = _fill(row, shading)
         tip = hood_tooltip(row, shading)
         for rings in polygons_of(row.geometry):
-            rows.append({"polygon": rings, "fill": fill, "pattern": pattern, "tip": tip, "slug": row.slug,
-                         "name": row.name})
+            rows.append({"polygon": rings, "fill": fill, "tip": tip, "slug": row.slug, "name": row.name})
     return rows
 
 
@@ -135,17 +132,25 @@ def outline_layers(hoods: pd.DataFrame, width_scale: float = 1.0) -> list[pdk.La
     return layers
 
 
-def label_layer(hoods: pd.DataFrame, size: int = 14) -> pdk.Layer | None:
-    rows = [{"position": list(point), "text": str(row.name)} for row in hoods.itertuples()
-            if (point := label_point(row.geometry, on_top=True)) is not None]
+def label_layer(hoods: pd.DataFrame, view: View, width: int, height: int, size: int = 15) -> pdk.Layer | None:
+    """Names beside their contours, placed so that none overlaps another (the most populated first)."""
+    candidates = [LabelCandidate(str(row.name), bounds, _priority(row)) for row in hoods.itertuples()
+                  if (bounds := bounds_of(positions(row.geometry["coordinates"]))) is not None]
+    rows = place_labels(candidates, view, width, height, size)
     if not rows:
         return None
     return pdk.Layer("TextLayer", id="noms", data=rows, get_position="position", get_text="text", get_size=size,
                      size_units="'pixels'", get_color=[17, 24, 39, 255], character_set="'auto'", font_weight=600,
-                     background=True, get_background_color=[255, 255, 255, 225], background_padding=[4, 2],
-                     get_text_anchor="'middle'", get_alignment_baseline="'bottom'", get_pixel_offset=[0, -4],
-                     font_family=f"'{LABEL_FONT}'", pickable=False,
-                     extensions=[{"@@type": "CollisionFilterExtension"}], collision_enabled=True)
+                     font_settings={"sdf": True, "fontSize": 64, "buffer": 8}, outline_width=4,
+                     outline_color=[255, 255, 255, 235], get_text_anchor="anchor",
+                     get_alignment_baseline="baseline", get_pixel_offset="offset", font_family=f"`{LABEL_FONT}`",
+                     pickable=False)
+
+
+def _priority(row) -> float:
+    """QPV before other kinds, then the most populated."""
+    known = row.population is not None and row.population == row.population
+    return (1_000_000 if row.kind == "qpv" else 0) + (min(float(row.population), 999_999) if known else 0)
 
 
 def facility_layer(facilities: pd.DataFrame, radius: int = 8) -> pdk.Layer | None:
@@ -160,25 +165,31 @@ def facility_layer(facilities: pd.DataFrame, radius: int = 8) -> pdk.Layer | Non
         return None
     return pdk.Layer("ScatterplotLayer", id=FACILITIES_LAYER, data=rows, get_position="position",
                      get_fill_color="fill", get_line_color="line", stroked=True, filled=True,
-                     get_radius=radius, radius_units="'pixels'", line_width_units="'pixels'", get_line_width=3,
+                     get_radius=radius, radius_units="'pixels'", line_width_units="'pixels'", get_line_width=2.5,
                      pickable=True)
 
 
-def area_layer(rows: list[dict], hatched: bool) -> pdk.Layer:
-    options = {}
-    if hatched:  # neighbourhoods without a value are hatched, not only greyed
-        options = {"extensions": [{"@@type": "FillStyleExtension", "pattern": True}],
-                   "fill_pattern_atlas": f"'{hatch_atlas()}'", "fill_pattern_mapping": PATTERN_MAPPING,
-                   "get_fill_pattern": "pattern", "get_fill_pattern_scale": 0.5, "fill_pattern_mask": True}
+def area_layer(rows: list[dict]) -> pdk.Layer:
     return pdk.Layer("PolygonLayer", id=AREAS_LAYER, data=rows, get_polygon="polygon", get_fill_color="fill",
                      filled=True, stroked=False, pickable=True, auto_highlight=True,
-                     highlight_color=[255, 255, 255, 70], **options)
+                     highlight_color=[255, 255, 255, 70])
 
 
-def make_deck(layers: list[pdk.Layer], bounds, map_style: str | None, height: int, width: int = 620
-              ) -> CompactDeck:
+def hatch_layer(hoods: pd.DataFrame, shading: Shading | None, view: View) -> pdk.Layer | None:
+    """Neighbourhoods without a value are hatched, not only greyed (about 7 pixels apart at the initial zoom)."""
+    if shading is None:
+        return None
+    spacing = HATCH_PIXELS * 360 / (512 * 2 ** view.zoom)
+    paths = [{"path": line} for row in hoods.itertuples() if int(row.id) not in shading.values
+             for line in hatch_lines(row.geometry, spacing)]
+    if not paths:
+        return None
+    return pdk.Layer("PathLayer", id="hachures", data=paths, get_path="path", get_color=[75, 85, 99, 255],
+                     get_width=1.2, width_units="'pixels'", pickable=False)
+
+
+def make_deck(layers: list[pdk.Layer], view: View, map_style: str | None, height: int) -> CompactDeck:
     """The deck: layers over a base map only when a style is configured (None works offline)."""
-    view = view_of(bounds, width=width, height=height)
     return CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(latitude=view.latitude, longitude=view.longitude, zoom=view.zoom),
@@ -191,38 +202,14 @@ def make_deck(layers: list[pdk.Layer], bounds, map_style: str | None, height: in
 
 
 def contract_deck(hoods: pd.DataFrame, facilities: pd.DataFrame, shading: Shading | None = None,
-                  map_style: str | None = None, height: int = 560) -> CompactDeck:
+                  map_style: str | None = None, height: int = 480, width: int = VIEW_WIDTH) -> CompactDeck:
     """The map of a contract: neighbourhoods (choropleth when shaded), outlines by kind, names, facilities."""
     drawn = hoods[hoods["geometry"].notna()]
-    rows = area_rows(drawn, shading)
-    layers = [area_layer(rows, hatched=any(r["pattern"] == "hachures" for r in rows)), *outline_layers(drawn)]
-    layers += [layer for layer in (facility_layer(facilities), label_layer(drawn)) if layer is not None]
     points = [p for g in drawn["geometry"] for p in positions(g["coordinates"])]
-    points += [(r.longitude, r.latitude) for r in facilities.itertuples() if r.latitude == r.latitude
-               and r.latitude is not None]
-    return make_deck(layers, bounds_of(points), map_style, height)
-
-
-# The hatch pattern, drawn once as a tiny PNG atlas (no file, no network): a solid cell and a hatched one.
-PATTERN_SIZE = 16
-PATTERN_MAPPING = {"plein": {"x": 0, "y": 0, "width": PATTERN_SIZE, "height": PATTERN_SIZE, "mask": True},
-                   "hachures": {"x": PATTERN_SIZE, "y": 0, "width": PATTERN_SIZE, "height": PATTERN_SIZE,
-                                "mask": True}}
-
-
-@lru_cache(maxsize=1)
-def hatch_atlas() -> str:
-    """A data URL of a 32x16 RGBA PNG: left half opaque, right half diagonal stripes."""
-    size = PATTERN_SIZE
-    rows = []
-    for y in range(size):
-        pixels = [255] * size + [255 if (x + y) % 8 < 3 else 0 for x in range(size)]
-        rows.append(b"\x00" + b"".join(bytes((0, 0, 0, alpha)) for alpha in pixels))
-    raw = zlib.compress(b"".join(rows))
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2 * size, size, 8, 6, 0, 0, 0))
-           + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
-    return "data:image/png;base64," + base64.b64encode(png).decode()
+    points += [(r.longitude, r.latitude) for r in facilities.itertuples()
+               if r.latitude is not None and r.latitude == r.latitude]
+    view = view_of(bounds_of(points), width=width, height=height)
+    rows = area_rows(drawn, shading)
+    layers = [area_layer(rows), hatch_layer(drawn, shading, view), *outline_layers(drawn),
+              facility_layer(facilities, radius=6), label_layer(drawn, view, width, height)]
+    return make_deck([layer for layer in layers if layer is not None], view, map_style, height)

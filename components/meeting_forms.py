@@ -32,7 +32,7 @@ def notify(message: str) -> None:
 def show_notice() -> None:
     message = state.get(NOTICE)
     if message:
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
         state.put(NOTICE, None)
 
 
@@ -120,7 +120,8 @@ def record_attendance(sheet: MeetingSheet, attendance: pd.DataFrame, organisatio
     recorded = {int(r.organisation_id): r for r in attendance.itertuples()}
     signatories = [int(i) for i in organisations.loc[organisations["signatory"], "id"] if int(i) not in recorded]
     extra = st.multiselect("Ajouter d'autres organisations", [i for i in names if i not in recorded
-                                                              and i not in signatories], format_func=names.get)
+                                                              and i not in signatories], format_func=names.get,
+                           placeholder="Choisir des organisations")
     rows = [*recorded, *signatories, *extra]
     words = {v: k for k, v in PRESENCE.items()}
     table = pd.DataFrame({
@@ -159,7 +160,8 @@ def add_agenda_item(sheet: MeetingSheet, sections: list[str], hoods: dict[int, s
         notes = st.text_area("Présentation (facultative)", height=90)
         hood = _option({None: "Aucun", **hoods}, "Quartier concerné", sheet.neighbourhood_id)
         priority = _option({None: "Aucune", **priorities}, "Priorité concernée")
-        decisions = st.multiselect("Suites reprises dans ce point", list(taken), format_func=taken.get)
+        decisions = st.multiselect("Suites reprises dans ce point", list(taken), format_func=taken.get,
+                                   placeholder="Aucune")
         submitted = st.form_submit_button("Ajouter le point", type="primary")
     if submitted:
         ok, _ = data.write(governance.add_agenda_item, state.current_actor(), sheet.id, title=title, section=section,
@@ -216,7 +218,7 @@ def decision_status(decision) -> None:
     st.markdown(f"**{DECISION_KIND_LABELS.get(decision.kind, decision.kind).capitalize()}** : "
                 f"{decision.text}")
     with st.form(f"pilotage_gov_decision_status_{decision.id}_{decision.version}"):
-        labels = {"faite": "✔️ faite", "abandonnee": "✖️ abandonnée", "ouverte": "⏳ rouverte (ouverte)"}
+        labels = {"faite": "✔ faite", "abandonnee": "✖ abandonnée", "ouverte": "○ rouverte (ouverte)"}
         status = st.radio("Nouveau statut", list(labels), format_func=labels.get,
                           index=0 if decision.status == "ouverte" else 2)
         closed = st.date_input("Date de clôture", value=day(decision.closed_on) or dt.date.today(),

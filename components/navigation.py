@@ -7,7 +7,18 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from pages import carte, comptes, connexion, donnees, gouvernance, instance, journal, quartier, vue_ensemble
+from pages import (
+    carte,
+    comptes,
+    connexion,
+    donnees,
+    gouvernance,
+    instance,
+    journal,
+    priorites,
+    quartier,
+    vue_ensemble,
+)
 from pilotage.permissions import ADMIN, READ, Actor, can
 
 
@@ -25,6 +36,7 @@ class PageSpec:
 PAGES = (
     PageSpec(vue_ensemble.render, "Vue d'ensemble", "vue-ensemble", "Pilotage", READ, ":material/dashboard:"),
     PageSpec(quartier.render, "Quartier", "quartier", "Pilotage", READ, ":material/location_city:"),
+    PageSpec(priorites.render, "Priorités", "priorites", "Pilotage", READ, ":material/flag:"),
     PageSpec(carte.render, "Carte", "carte", "Pilotage", READ, ":material/map:"),
     PageSpec(gouvernance.render, "Gouvernance", "gouvernance", "Pilotage", READ, ":material/event:"),
     PageSpec(instance.render, "Fiche d'instance", "instance", "Pilotage", READ, ":material/event_note:", hidden=True),

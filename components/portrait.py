@@ -37,7 +37,7 @@ def prepare(portrait: pd.DataFrame, freshness_years: int, today: dt.date) -> pd.
 def theme_chart(theme_rows: pd.DataFrame) -> alt.FacetChart:
     """One small bar chart per indicator, stacked; values as labels so that no axis has to be read."""
     base = alt.Chart(theme_rows).encode(
-        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelFontSize=14, labelLimit=220)),
+        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelFontSize=14, labelLimit=220, labelColor="#111827")),
         tooltip=[alt.Tooltip("label:N", title="Indicateur"), alt.Tooltip("row:N", title="Territoire"),
                  alt.Tooltip("shown:N", title="Valeur"), alt.Tooltip("source_detail:N", title="Source statistique"),
                  alt.Tooltip("source:N", title="Document")],

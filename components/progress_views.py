@@ -46,6 +46,22 @@ def stale_badge(last_on: dt.date | None) -> str:
     return layout.badge(f"{STALE_ICON} {STALE_LABEL}{since}", "stale")
 
 
+def neighbourhood_state_html(hood) -> str:
+    """A neighbourhood's overall state for its tile: météo badge, the counts behind it, a silent last revue."""
+    if hood is None or not hood.total:
+        return ""
+    parts = [f"{hood.assessed} évaluée{'s' if hood.assessed > 1 else ''} sur {hood.total}"]
+    if hood.counts.get("compromis"):
+        parts.append(f"{weather_text('compromis')} : {hood.counts['compromis']}")
+    if hood.stale:
+        parts.append(f"{STALE_ICON} {hood.stale} sans nouvelles")
+    revue = (f"<div>{layout.badge(f'{STALE_ICON} Revue du {format_date(hood.last_revue_on)} sans point', 'stale')}"
+             "</div>" if hood.revue_without_points else "")
+    weather = hood.weather if isinstance(hood.weather, str) else None
+    return (f"<div style='margin-top:0.3rem'>{weather_badge(weather)}<span class='pl-identity'>"
+            f"{html.escape(' · '.join(parts))}</span></div>{revue}")
+
+
 def item_states(states: pd.DataFrame) -> list[ItemState]:
     """What the roll-up rule needs of each row of a priority-state frame."""
     return [ItemState(r.weather if isinstance(r.weather, str) else None, r.progress, bool(r.stale))
@@ -93,15 +109,15 @@ def render_programme_progress(programme_id: int, actor: Actor | None) -> None:
 
 def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:
     with st.container(border=True):
-        text_col, state_col, action_col = st.columns([6, 4, 2], vertical_alignment="center")
+        text_col, state_col = st.columns([3, 2], vertical_alignment="center")
         links = "".join(f"<div class='pl-source'>Socle commun : {html.escape(link)}</div>" for link in row.framework)
-        text_col.html(f"<div class='pl-priority'><strong>{html.escape(number_of(row))}</strong> "
+        text_col.html(f"<div class='pl-priority'><span class='pl-number'>{html.escape(number_of(row))}</span> "
                       f"{html.escape(row.text)}{links}</div>")
         with state_col:
             _state(row)
-        if editable and action_col.button("Nouveau point", key=f"pilotage_new_point_{row.priority_id}",
-                                          icon=":material/add:", help="Enregistrer un point d'avancement"):
-            _new_point_dialog(row, programme)
+            if editable and st.button("Nouveau point", key=f"pilotage_new_point_{row.priority_id}",
+                                      icon=":material/add:", help="Enregistrer un point d'avancement"):
+                _new_point_dialog(row, programme)
         with st.expander(f"Détail et historique ({plural(len(history), 'point')})"):
             _timeline(history)
 
@@ -157,11 +173,12 @@ def _new_point_dialog(row, programme) -> None:
     meetings = _meeting_options(programme.contract_id, programme.neighbourhood_id, programme.id)
     last_weather = WEATHERS.index(row.weather) if isinstance(row.weather, str) else None
     with st.form(f"pilotage_point_form_{row.priority_id}", border=False):
-        recorded_on = st.date_input("Date du point", value=today, max_value=today, format="DD/MM/YYYY")
         weather = st.radio("Météo", WEATHERS, index=last_weather, format_func=weather_text, horizontal=True,
                            help=" ; ".join(f"{weather_text(w)} : {WEATHER_HINTS[w]}" for w in WEATHERS))
-        progress = st.number_input("Avancement (%)", min_value=0, max_value=100, step=1, value=row.progress,
-                                   placeholder="non renseigné")
+        left, right = st.columns(2)
+        recorded_on = left.date_input("Date du point", value=today, max_value=today, format="DD/MM/YYYY")
+        progress = right.number_input("Avancement (%)", min_value=0, max_value=100, step=1, value=row.progress,
+                                      placeholder="non renseigné")
         comments = {name: st.text_area(COMMENT_LABELS[name], value=getattr(row, name) or "", height=80)
                     for name in COMMENT_FIELDS}
         author = st.text_input("Personne qui fait le point", value=actor.display_name if actor else "")
@@ -172,7 +189,7 @@ def _new_point_dialog(row, programme) -> None:
                            progress=None if progress is None else int(progress), author=author,
                            meeting_id=meeting_id, **comments)
         ok, _ = data.write(progress_services.record_point, actor, point, today=today,
-                           expected_latest_id=row.point_id)
+                           expected_latest={point.priority_id: row.point_id})
         if ok:
             state.put(NOTICE, f"Point d'avancement enregistré ({weather_text(weather)}, {format_date(recorded_on)}).")
             st.rerun()

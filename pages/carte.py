@@ -13,6 +13,7 @@ from pilotage.queries.contracts import ContractSummary
 MAP_KEY = state.PREFIX + "carte_map"
 NO_INDICATOR = 0
 LIST_COLUMNS = 3
+MAP_HEIGHT = 480  # the whole map fits a 1280x720 screen under the title and the selector
 
 
 def render() -> None:
@@ -35,8 +36,9 @@ def render() -> None:
             st.info("Aucun quartier de ce contrat n'a encore de contour : importez les contours officiels "
                     "(page Données) pour les voir sur la carte.")
         else:
-            deck = maps.contract_deck(hoods, facilities, shading, map_style=data.settings().map_style)
-            st.pydeck_chart(deck, height=560, key=MAP_KEY, on_select=_remember_click,
+            deck = maps.contract_deck(hoods, facilities, shading, map_style=data.settings().map_style,
+                                      height=MAP_HEIGHT)
+            st.pydeck_chart(deck, height=MAP_HEIGHT, key=MAP_KEY, on_select=_remember_click,
                             selection_mode="single-object")
     with legend_column:
         map_legend.render_legend(hoods, facilities, shading, years, missing)

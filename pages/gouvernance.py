@@ -16,8 +16,8 @@ from pilotage.queries import governance as queries
 from pilotage.queries.contracts import ContractSummary
 
 UPCOMING = 6
-TRACKER_STATES = {None: "Tous", "ouverte": "⏳ ouvertes", "en_retard": "⚠️ en retard", "faite": "✔️ faites",
-                  "abandonnee": "✖️ abandonnées"}
+TRACKER_STATES = {None: "Tous", "ouverte": "○ ouvertes", "en_retard": "⚠ en retard", "faite": "✔ faites",
+                  "abandonnee": "✖ abandonnées"}
 
 
 def render() -> None:
@@ -58,12 +58,12 @@ def _scopes(contract: ContractSummary) -> dict[tuple, str]:
 
 
 def _toolbar(contract: ContractSummary, meetings: pd.DataFrame) -> None:
-    left, right = st.columns([1, 1])
+    left, right, _ = st.columns([1, 1, 1.4])
     scopes = _scopes(contract)
-    if scopes and left.button("Nouvelle instance", icon=":material/add:", type="primary"):
+    if scopes and left.button("Nouvelle instance", icon=":material/add:", type="primary", width="stretch"):
         meeting_forms.create_meeting(contract.id, scopes)
     right.download_button(
-        "Exporter le calendrier (.ics)", icon=":material/calendar_month:", mime="text/calendar",
+        "Calendrier (.ics)", icon=":material/calendar_month:", mime="text/calendar", width="stretch",
         file_name=f"instances-{contract.slug}.ics",
         data=lambda: exporters.meetings_ics(meetings, contract_slug=contract.slug, contract_name=contract.name),
         help="Une entrée par instance, à importer dans Outlook ou Thunderbird ; un nouvel export met à jour les "
@@ -72,19 +72,22 @@ def _toolbar(contract: ContractSummary, meetings: pd.DataFrame) -> None:
 
 def _upcoming(meetings: pd.DataFrame, today: dt.date) -> None:
     st.subheader("Prochaines instances")
-    ahead = meetings[(meetings["date"] >= today) & meetings["status"].isin(["prevue"])].head(UPCOMING)
+    ahead = meetings[(meetings["date"] >= today) & (meetings["status"] == "prevue")].head(UPCOMING)
     if ahead.empty:
         st.info("Aucune instance n'est programmée. Utilisez « Nouvelle instance » ou l'onglet Cadence.")
         return
-    for row in ahead.itertuples():
-        with st.container(border=True):
-            left, right = st.columns([4, 1], vertical_alignment="center")
+    with st.container(border=True):
+        for row in ahead.itertuples():
+            when, what, link = st.columns([1.6, 4, 0.8], vertical_alignment="center")
+            when.markdown(f"**{gov.when(row.date, row.start_time)}**")
             scope = gov.scope_of(row.programme, row.neighbourhood)
-            left.markdown(f"**{gov.when(row.date, row.start_time)}** — {layout.escape_markdown(row.title)}  \n"
-                          f"{gov.kind_label(row.kind)} · {layout.escape_markdown(scope)} · "
-                          f"{gov.meeting_status(row.status)}" + (" · ⚠ illustratif" if row.illustrative else ""))
-            with right:
-                links.page_link("instance", "Ouvrir la fiche", ":material/open_in_new:", id=str(row.id))
+            detail = gov.kind_label(row.kind) + ("" if scope in row.title else f" · {scope}")
+            flag = " · ⚠ illustratif" if row.illustrative else ""
+            what.markdown(f"{layout.escape_markdown(row.title)}  \n"
+                          f"<small>{layout.escape_markdown(detail)} · {gov.meeting_status(row.status)}{flag}</small>",
+                          unsafe_allow_html=True)
+            with link:
+                links.page_link("instance", "Ouvrir", ":material/open_in_new:", id=str(row.id))
 
 
 def _timeline(contract: ContractSummary, meetings: pd.DataFrame, today: dt.date) -> None:
@@ -94,11 +97,10 @@ def _timeline(contract: ContractSummary, meetings: pd.DataFrame, today: dt.date)
         return
     first, last = int(meetings["date"].min().year), int(meetings["date"].max().year)
     low, high = min(first, contract.start_year), max(last, contract.end_year)
-    left, right = st.columns([2, 3])
-    years = left.slider("Années", min_value=low, max_value=high, value=(max(low, contract.start_year), high),
-                        key=state.PREFIX + "gov_years")
     present = [k for k in MEETING_KIND_LABELS if k in set(meetings["kind"])]
-    kinds = right.pills("Instances", present, format_func=gov.kind_label, selection_mode="multi", default=present,
+    years = st.slider("Années", min_value=low, max_value=high, value=(max(low, contract.start_year), high),
+                      key=state.PREFIX + "gov_years")
+    kinds = st.pills("Instances", present, format_func=gov.kind_label, selection_mode="multi", default=present,
                         key=state.PREFIX + "gov_kinds")
     shown = meetings[meetings["date"].map(lambda d: years[0] <= d.year <= years[1]) & meetings["kind"].isin(kinds)]
     if shown.empty:
@@ -108,7 +110,7 @@ def _timeline(contract: ContractSummary, meetings: pd.DataFrame, today: dt.date)
         instance=shown["kind"].map(gov.kind_label), statut=shown["status"].map(MEETING_STATUS_LABELS),
         concerne=[gov.scope_of(p, n) for p, n in zip(shown["programme"], shown["neighbourhood"], strict=True)])
     order = [gov.kind_label(k) for k in present]
-    st.altair_chart(charts.meetings_timeline(chart_frame, order, MEETING_STATUS_LABELS, today),
+    st.altair_chart(charts.meetings_timeline(chart_frame, order, MEETING_STATUS_LABELS, today, years),
                     width="stretch")
     st.caption("Rond : tenue · losange : prévue · triangle : reportée · croix : annulée. Trait rouge : aujourd'hui.")
     with st.expander(f"Liste des instances affichées ({len(shown)})"):
@@ -126,9 +128,12 @@ def _cadence(contract: ContractSummary, today: dt.date) -> None:
         return
     st.caption("Comptent les instances tenues et prévues ; une instance annulée ne compte pas ; une instance "
                "reportée compte à sa nouvelle date, par l'instance créée lors du report. Légende : " + gov.legend())
+    whole = st.toggle("Toute la période du contrat", key=state.PREFIX + "gov_whole_period",
+                      help=f"Sinon, les années jusqu'à {today.year + 1}.")
+    years = tuple(y for y in rhythm.years if whole or y <= today.year + 1) or rhythm.years
     for grid in sorted(rhythm.grids, key=lambda g: g.scope != "neighbourhood"):
         st.subheader(gov.rule_title(grid))
-        gov.render_grid(grid, rhythm.years)
+        gov.render_grid(grid, rhythm.years, years)
         if grid.quote:
             st.caption(f"« {grid.quote} »" + (f" — {grid.note}" if grid.note else ""))
         layout.source_line(grid.source)
@@ -143,14 +148,23 @@ def _planner(contract: ContractSummary, rhythm: queries.Cadence) -> None:
     st.markdown("**Revues à programmer** — une par semestre et par quartier, le deuxième mardi d'avril et "
                 "d'octobre (ou le prochain deuxième mardi possible).")
     if not rhythm.proposals:
-        st.success("Toutes les revues des semestres à venir sont programmées.", icon="✅")
+        st.success("Toutes les revues des semestres à venir sont programmées.", icon=":material/check_circle:")
         return
+    by_date: dict[dt.date, list[str]] = {}
+    for _, name, date in rhythm.proposals:
+        by_date.setdefault(date, []).append(name)
+    st.markdown("\n".join(f"- ◷ **{format_date(date)}** : {layout.escape_markdown(', '.join(names))}"
+                           for date, names in by_date.items()))
     scopes = _scopes(contract)
-    for index, (hood_id, name, date) in enumerate(rhythm.proposals):
-        left, right = st.columns([4, 1], vertical_alignment="center")
-        left.markdown(f"🗓️ **{layout.escape_markdown(name)}** : proposer le {format_date(date)}")
-        if (hood_id, None) in scopes and right.button("Programmer", key=f"{state.PREFIX}gov_plan_{index}"):
-            meeting_forms.create_meeting(contract.id, scopes, kind="revue_projet", scope=(hood_id, None), date=date)
+    allowed = [p for p in rhythm.proposals if (p[0], None) in scopes]
+    if not allowed:
+        return
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    index = left.selectbox("Revue à programmer", range(len(allowed)), key=state.PREFIX + "gov_plan",
+                           format_func=lambda i: f"{allowed[i][1]} — {format_date(allowed[i][2])}")
+    if right.button("Programmer", icon=":material/event_available:", width="stretch"):
+        hood_id, _, date = allowed[index]
+        meeting_forms.create_meeting(contract.id, scopes, kind="revue_projet", scope=(hood_id, None), date=date)
 
 
 def _tracker(contract: ContractSummary, today: dt.date) -> None:
@@ -168,7 +182,8 @@ def _tracker(contract: ContractSummary, today: dt.date) -> None:
         st.info("Aucune décision pour ces filtres.")
         return
     event = st.dataframe(gov.decisions_table(decisions), hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key=state.PREFIX + "gov_tracker")
+                         selection_mode="single-row", key=state.PREFIX + "gov_tracker",
+                         column_config=gov.DECISION_COLUMNS, height=gov.table_height(len(decisions)))
     if event.selection.rows:
         _selected_decision(next(decisions.iloc[[event.selection.rows[0]]].itertuples()))
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from components import data, layout, links, meeting_forms, state
 from components import governance as gov
-from pilotage import exporters, followups
+from pilotage import exporters
 from pilotage.formats import format_date, plural
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries import governance as queries
@@ -29,7 +29,7 @@ def render() -> None:
         if meeting_id is None:
             st.info("Choisissez une instance dans la page Gouvernance pour ouvrir sa fiche.")
         else:
-            st.warning(f"Aucune instance n° {meeting_id} : elle a peut-être été supprimée.", icon="⚠️")
+            st.warning(f"Aucune instance n° {meeting_id} : elle a peut-être été supprimée.", icon=":material/warning:")
         links.page_link("gouvernance", "Aller à la gouvernance", ":material/event:")
         return
     sheet = record.sheet
@@ -85,29 +85,34 @@ def _options(record: MeetingRecord) -> tuple[dict[int, str], dict[int, str], pd.
 
 def _actions(record: MeetingRecord, editable: bool) -> None:
     sheet = record.sheet
-    cols = st.columns(6)
+    bar = st.container(horizontal=True, gap="small")
+    if editable:
+        _edit_buttons(record, bar)
     problem = exporters.pdf_font_problem()
     if problem:
-        cols[5].warning(problem, icon="⚠️")
+        st.warning(problem, icon=":material/warning:")
     else:
-        cols[5].download_button("Relevé PDF", icon=":material/picture_as_pdf:", mime="application/pdf",
-                                file_name=f"releve-{sheet.date.isoformat()}-instance-{sheet.id}.pdf",
-                                data=lambda: exporters.decisions_pdf(record, today=dt.date.today()))
+        bar.download_button("Relevé de décisions (PDF)", icon=":material/picture_as_pdf:", mime="application/pdf",
+                            file_name=f"releve-{sheet.date.isoformat()}-instance-{sheet.id}.pdf",
+                            data=lambda: exporters.decisions_pdf(record, today=dt.date.today()))
     if not editable:
         st.caption("Lecture seule : la modification de cette instance est réservée aux contributeurs de son "
                    "périmètre" + (" (tout le contrat)." if sheet.neighbourhood_id is None else "."))
-        return
+
+
+def _edit_buttons(record: MeetingRecord, bar) -> None:
+    sheet = record.sheet
     hoods, priorities, organisations = _options(record)
-    if cols[0].button("Modifier", icon=":material/edit:"):
+    if bar.button("Modifier", icon=":material/edit:"):
         meeting_forms.edit_meeting(sheet)
-    if sheet.status == "prevue" and not sheet.replaced_by_id and cols[1].button("Reporter", icon=":material/redo:"):
+    if sheet.status == "prevue" and not sheet.replaced_by_id and bar.button("Reporter", icon=":material/redo:"):
         meeting_forms.postpone_meeting(sheet)
-    if cols[2].button("Présences", icon=":material/groups:"):
+    if bar.button("Présences", icon=":material/groups:"):
         meeting_forms.record_attendance(sheet, record.attendance, organisations)
-    if cols[3].button("Ajouter un point", icon=":material/playlist_add:"):
+    if bar.button("Ajouter un point", icon=":material/playlist_add:"):
         sections = [s for s in record.agenda["section"] if gov.text(s)]
         meeting_forms.add_agenda_item(sheet, sections, hoods, priorities, record.carried_over)
-    if cols[4].button("Décision", icon=":material/gavel:", help="Enregistrer une décision ou une suite à donner"):
+    if bar.button("Enregistrer une décision", icon=":material/gavel:"):
         names = {int(r.id): r.name for r in organisations.itertuples()}
         meeting_forms.record_decision(sheet, record.agenda, names, hoods, priorities)
 
@@ -121,7 +126,7 @@ def _attendance(record: MeetingRecord) -> None:
     present = sum(1 for value in attendance["present"] if not pd.isna(value) and bool(value))
     st.caption(f"{plural(present, 'organisation présente', 'organisations présentes')} sur "
                f"{plural(len(attendance), 'invitée')}.")
-    words = {True: "✅ présente", False: "✖️ absente"}
+    words = {True: "✔ présente", False: "✖ absente"}
     st.dataframe(pd.DataFrame({
         "Organisation": attendance["organisation"],
         "Invitée": attendance["invited"].map({True: "oui", False: "non"}),
@@ -161,8 +166,7 @@ def _agenda_item(item, decisions: pd.DataFrame, editable: bool) -> None:
     if item.decision_ids:
         left.caption(f"Reprend {plural(len(item.decision_ids), 'suite')} d'instances précédentes.")
     for row in decisions.itertuples():
-        left.markdown(f"- {followups.state_label(row.state)} — "
-                      f"{layout.escape_markdown(row.text)} ({layout.escape_markdown(gov.decision_owner(row))})")
+        left.markdown("- " + gov.decision_line(row, with_meeting=False))
     if editable and right.button("Relevé", icon=":material/edit_note:", key=f"{state.PREFIX}outcome_{item.id}"):
         meeting_forms.record_outcome(item)
 
@@ -188,16 +192,14 @@ def _decisions(record: MeetingRecord, editable: bool) -> None:
 
 
 def _decision_list(decisions: pd.DataFrame, editable: bool, key: str, with_meeting: bool) -> None:
-    event = st.dataframe(gov.decisions_table(decisions, with_meeting=with_meeting), hide_index=True,
-                         width="stretch", on_select="rerun" if editable else "ignore", selection_mode="single-row",
-                         key=f"{state.PREFIX}decisions_{key}")
-    if editable and event and event.selection.rows:
-        row = next(decisions.iloc[[event.selection.rows[0]]].itertuples())
-        if st.button("Clore ou changer le statut de la ligne choisie", icon=":material/task_alt:",
-                     key=f"{state.PREFIX}status_{key}_{row.id}"):
-            meeting_forms.decision_status(row)
-    elif editable:
-        st.caption("Sélectionnez une ligne pour clore la suite ou changer son statut.")
+    """One line per decision (state, text, owner, due date), with its follow-up button for an editor."""
+    with st.container(border=True):
+        for row in decisions.itertuples():
+            left, right = st.columns([6, 1], vertical_alignment="center")
+            left.markdown(gov.decision_line(row, with_meeting))
+            if editable and right.button("Suivi", icon=":material/task_alt:", key=f"{state.PREFIX}{key}_{row.id}",
+                                         help="Clore, abandonner ou rouvrir"):
+                meeting_forms.decision_status(row)
 
 
 def _minutes(sheet: MeetingSheet) -> None:

@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from components import data, layout, portrait, programmes, state, swot
+from components import data, layout, portrait, programmes, progress_views, state, swot
 from pilotage.formats import KIND_LABELS, format_number
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries import neighbourhoods as hood_queries
@@ -75,10 +75,11 @@ def _projects(profile: NeighbourhoodProfile) -> None:
     if found.empty:
         st.info(f"Aucun projet de quartier n'est encore enregistré pour {profile.name}.")
         return
+    progress_views.render_bulk_update(profile.id, state.current_actor())
     for programme in found.itertuples():
         with st.container(border=True):
             programmes.programme_header(programme)
-            programmes.priorities_as_written(data.read(hood_queries.list_priorities, programme_id=programme.id))
+            progress_views.render_programme_progress(programme.id, state.current_actor())
 
 
 if __name__ == "__main__":

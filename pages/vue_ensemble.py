@@ -8,9 +8,10 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import charts, data, layout, links
+from components import charts, data, layout, links, progress_views
 from pilotage.formats import KIND_LABELS, KIND_LABELS_PLURAL, format_date, format_number, plural
 from pilotage.queries import contracts as contract_queries
+from pilotage.queries import progress as progress_queries
 
 TILE_COLUMNS = 4
 
@@ -66,14 +67,16 @@ def _tiles(contract: contract_queries.ContractSummary) -> None:
     if hoods.empty:
         st.info("Ce contrat ne compte encore aucun quartier : il ne porte qu'un cadre stratégique.")
         return
+    progress = data.read(progress_queries.list_neighbourhood_states, contract_id=contract.id,
+                         today=dt.date.today()).set_index("neighbourhood_id", drop=False)
     for start in range(0, len(hoods), TILE_COLUMNS):
         cols = st.columns(TILE_COLUMNS)
         for col, row in zip(cols, hoods.iloc[start:start + TILE_COLUMNS].itertuples(), strict=False):
             with col.container(border=True):
-                _tile(row, contract.slug)
+                _tile(row, contract.slug, progress.loc[row.id] if row.id in progress.index else None)
 
 
-def _tile(row, contract_slug: str) -> None:
+def _tile(row, contract_slug: str, progress=None) -> None:
     population = (f"{format_number(row.population)} habitants ({row.population_year})"
                   if pd.notna(row.population) else "Population non renseignée")
     st.html(
@@ -82,8 +85,9 @@ def _tile(row, contract_slug: str) -> None:
         f"<span class='pl-identity'>{html.escape(row.commune)}</span></div>"
         f"<div class='pl-identity'>{html.escape(population)}</div>"
         f"<div class='pl-identity'>{_commitments(row)}</div>"
+        f"{progress_views.neighbourhood_state_html(progress)}"
     )
-    links.page_link("quartier", f"Ouvrir {row.name}", ":material/arrow_forward:", q=row.slug, contrat=contract_slug)
+    links.page_link("quartier", "Ouvrir la fiche", ":material/arrow_forward:", q=row.slug, contrat=contract_slug)
 
 
 def _commitments(row) -> str:

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 
 HELD, PLANNED, CANCELLED, POSTPONED = "tenue", "prevue", "annulee", "reportee"
 
-# state -> (icon, French label); the icon and the words always go together.
+# state -> (symbol, French label); symbols from common text fonts (no colour emoji), always with the words.
 STATES = {
-    "conforme": ("✅", "conforme"),
-    "excedent": ("➕", "au-delà du maximum"),
-    "prevu": ("🗓️", "programmé"),
-    "a_confirmer": ("❓", "à confirmer"),
-    "manquant": ("❌", "manquant"),
-    "a_programmer": ("⚠️", "à programmer"),
+    "conforme": ("✔", "conforme"),
+    "excedent": ("▲", "au-delà du maximum"),
+    "prevu": ("◷", "programmé"),
+    "a_confirmer": ("?", "à confirmer"),
+    "manquant": ("✘", "manquant"),
+    "a_programmer": ("⚠", "à programmer"),
     "a_venir": ("…", "à venir"),
 }
 GAP_STATES = frozenset({"manquant", "a_programmer", "a_confirmer"})
@@ -64,10 +64,11 @@ class YearCount:
 
     @property
     def label(self) -> str:
-        """'✅ 2/2 conforme', '❌ 1/2 manquant' — icon, count against the minimum, and words."""
+        """'✔ 2/2 conforme', '✘ 1/2 manquant' — symbol, count (against the minimum when it is also the
+        maximum or there is no maximum) and words."""
         icon, words = STATES[self.state]
         counted = self.held + self.planned + self.unconfirmed
-        target = f"/{self.minimum}" if self.minimum else ""
+        target = f"/{self.minimum}" if self.minimum and self.maximum in (None, self.minimum) else ""
         return f"{icon} {counted}{target} {words}"
 
 

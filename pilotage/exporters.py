@@ -263,7 +263,7 @@ def _decision_table(pdf: _Document, decisions: pd.DataFrame, empty: str, with_me
 
 
 def _state_text(row) -> str:
-    label = state_label(row.state).split(" ", 1)[1]  # words only: the PDF font has no colour emoji
+    label = state_label(row.state)
     if not pd.isna(row.closed_on) and row.status != "ouverte":
         return f"{label} le {format_date(row.closed_on)}"
     return label

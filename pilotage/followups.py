@@ -8,12 +8,12 @@ OPEN, DONE, DROPPED = "ouverte", "faite", "abandonnee"
 DECISION_STATUSES = (OPEN, DONE, DROPPED)
 DECISION_KINDS = ("decision", "suite")
 
-# tracker state -> (icon, French label)
+# tracker state -> (symbol, French label); symbols from common text fonts (no colour emoji)
 STATES = {
-    "ouverte": ("⏳", "ouverte"),
-    "en_retard": ("⚠️", "en retard"),
-    "faite": ("✔️", "faite"),
-    "abandonnee": ("✖️", "abandonnée"),
+    "ouverte": ("○", "ouverte"),
+    "en_retard": ("⚠", "en retard"),
+    "faite": ("✔", "faite"),
+    "abandonnee": ("✖", "abandonnée"),
 }
 
 
@@ -25,7 +25,7 @@ def tracker_state(status: str, due_on: dt.date | None, today: dt.date) -> str:
 
 
 def state_label(state: str) -> str:
-    """'⚠️ en retard': the icon and the words."""
+    """'⚠ en retard': the symbol and the words."""
     icon, words = STATES[state]
     return f"{icon} {words}"
 

@@ -129,7 +129,8 @@ def view_of(bounds: tuple[float, float, float, float] | None, width: int = 900, 
     west, south, east, north = bounds
     lon_span = max(east - west, 0.002)
     lat_span = max(north - south, 0.002) / math.cos(math.radians((north + south) / 2))
-    zoom = min(math.log2(width * 360 / (256 * lon_span)), math.log2(height * 360 / (256 * lat_span)))
+    # deck.gl's zoom 0 shows the world in 512 pixels
+    zoom = min(math.log2(width * 360 / (512 * lon_span)), math.log2(height * 360 / (512 * lat_span)))
     return View(round((south + north) / 2, 5), round((west + east) / 2, 5), round(min(zoom - 0.35, max_zoom), 2))
 
 
@@ -145,3 +146,24 @@ def label_point(geometry: dict | None, on_top: bool = False) -> tuple[float, flo
         return None
     y = largest.bounds[3] if on_top else point.y
     return round(point.x, DISPLAY_DECIMALS), round(y, DISPLAY_DECIMALS)
+
+
+def hatch_lines(geometry: dict | None, spacing: float) -> list[list[list[float]]]:
+    """Diagonal lines `spacing` degrees apart, clipped to a contour: the hatching of an area without data."""
+    polygons = polygons_of(geometry)
+    if not polygons or spacing <= 0:
+        return []
+    try:
+        area = MultiPolygon([Polygon(rings[0], rings[1:]) for rings in polygons]).buffer(0)
+    except (ValueError, shapely.errors.GEOSException):
+        return []
+    west, south, east, north = area.bounds
+    lines, offset = [], west - (north - south)
+    while offset < east:  # lines of slope 1, from the south-west corner's diagonal eastwards
+        line = shapely.LineString([(offset, south), (offset + (north - south), north)])
+        offset += spacing * math.sqrt(2)
+        clipped = area.intersection(line)
+        parts = getattr(clipped, "geoms", [clipped])
+        lines += [[[round(x, DISPLAY_DECIMALS), round(y, DISPLAY_DECIMALS)] for x, y in part.coords]
+                  for part in parts if part.geom_type == "LineString" and not part.is_empty]
+    return lines

@@ -55,9 +55,6 @@ class SqliteBackend:
     def __init__(self, root: Path):
         self.root = root
 
-    def describe(self) -> str:
-        return f"sqlite (one file per test under {self.root})"
-
     def create(self, template: str | None = None) -> str:
         path = self.root / f"db-{uuid.uuid4().hex[:12]}.sqlite3"
         if template is not None:

@@ -196,15 +196,17 @@ def list_carried_over(session: Session, *, meeting_id: int, today: dt.date) -> p
     )
     statement = _decision_select().where(same_body).order_by(Meeting.date, Decision.id)
     candidates = frame(session, statement, DECISION_COLUMNS)
-    keep = [followups.open_at(row.status, row.closed_on if pd.notna(row.closed_on) else None, row.meeting_date,
-                              meeting.date) for row in candidates.itertuples()]
+    keep = pd.Series([followups.open_at(row.status, row.closed_on if pd.notna(row.closed_on) else None,
+                                        row.meeting_date, meeting.date) for row in candidates.itertuples()],
+                     index=candidates.index, dtype=bool)
     return _with_state(candidates[keep].reset_index(drop=True), today)
 
 
 def list_decisions(session: Session, *, contract_id: int, today: dt.date, state: str | None = None,
                    owner_organisation_id: int | None = None, neighbourhood_id: int | None = None,
                    meeting_kind: str | None = None) -> pd.DataFrame:
-    """The decisions tracker: every decision of the contract with its state (open, late, done, dropped)."""
+    """The decisions tracker: every decision of the contract with its state, late ones first, then open, done,
+    dropped (by due date within each)."""
     statement = _decision_select().where(Meeting.contract_id == contract_id)
     if owner_organisation_id is not None:
         statement = statement.where(Decision.owner_organisation_id == owner_organisation_id)
@@ -216,8 +218,10 @@ def list_decisions(session: Session, *, contract_id: int, today: dt.date, state:
     statement = statement.order_by(Decision.due_on.is_(None), Decision.due_on, Meeting.date, Decision.id)
     decisions = _with_state(frame(session, statement, DECISION_COLUMNS), today)
     if state is not None:
-        decisions = decisions[decisions["state"] == state].reset_index(drop=True)
-    return decisions
+        decisions = decisions[decisions["state"] == state]
+    rank = decisions["state"].map({key: i for i, key in enumerate(("en_retard", "ouverte", "faite", "abandonnee"))})
+    return decisions.assign(_rank=rank).sort_values("_rank", kind="stable").drop(columns="_rank") \
+        .reset_index(drop=True)
 
 
 def list_organisations(session: Session, *, contract_id: int) -> pd.DataFrame:

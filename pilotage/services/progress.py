@@ -116,10 +116,9 @@ def record_points(session: Session, actor: Actor, points: Sequence[PointInput], 
 
 
 def record_point(session: Session, actor: Actor, point: PointInput, *, today: dt.date | None = None,
-                 expected_latest_id: int | None = None) -> int:
-    """Record one point d'avancement; return its id."""
-    return record_points(session, actor, [point], today=today,
-                         expected_latest={point.priority_id: expected_latest_id})[0]
+                 expected_latest: Mapping[int, int | None] | None = None) -> int:
+    """Record one point d'avancement; return its id (`expected_latest` as for record_points)."""
+    return record_points(session, actor, [point], today=today, expected_latest=expected_latest)[0]
 
 
 def import_progress_sheet(session: Session, actor: Actor, *, scope_kind: str, scope_id: int, content: bytes,

@@ -21,8 +21,9 @@ RUN_TIMEOUT = 60  # seconds; the first run of a test migrates the database and h
 CURRENT_CONTRACT = "Contrat de Ville de Grand Besançon Métropole 2024-2030"
 BELFORT_SLUG = "grand-belfort-2015-2020"
 BELFORT_CONTRACT = "Contrat de Ville Unique et Global 2015-2020"
-# Pages whose heading is not their navigation title (the overview is headed by the chosen contract).
-HEADINGS = {"vue-ensemble": CURRENT_CONTRACT}
+# Pages headed by what they show rather than by their menu title: the chosen contract, the chosen
+# neighbourhood (the first of the current contract by default).
+HEADINGS = {"vue-ensemble": CURRENT_CONTRACT, "quartier": "Planoise"}
 SIGN_IN_HEADING = "Pilotage du Contrat de Ville"
 
 
@@ -80,6 +81,11 @@ def widget(widgets, label: str):
     found = [w for w in widgets if w.label == label]
     assert len(found) == 1, f"expected one widget labelled {label!r}, found {[w.label for w in widgets]}"
     return found[0]
+
+
+def selected_label(selectbox) -> str:
+    """The option a selectbox shows as chosen, as the user reads it."""
+    return selectbox.options[selectbox.index]
 
 
 def sign_in_form_shown(at: AppTest) -> bool:

@@ -11,8 +11,8 @@ from pilotage.bootstrap import Runtime, prepare
 from pilotage.models import AuditEvent, Contract, Neighbourhood, Priority, User
 from pilotage.queries.accounts import authenticate
 from pilotage.settings import Settings
-from tests.conftest import DATA_DIR
 
+DATA_DIR = Settings().data_dir
 GENERATED = re.compile(r"^Compte administrateur créé : identifiant « admin », mot de passe : (\S+)$")
 
 

@@ -26,9 +26,10 @@ from pilotage.models import (
     User,
 )
 from pilotage.queries.contracts import list_contracts
-from tests.conftest import DATA_DIR
+from pilotage.settings import Settings
 from tests.factories import contract, neighbourhood
 
+DATA_DIR = Settings().data_dir
 GBM_2024 = "000_4192c3a3aeda88e8.txt"
 PACTE = "001_d197320ae1ca4abb.txt"
 PROTOCOLE = "002_d1e6ca5bd5542a59.txt"

@@ -29,19 +29,48 @@ def imported_modules(tree: ast.AST) -> list[str]:
     return names
 
 
+def receiver_name(node: ast.expr) -> str:
+    """`session` for session.query(...), `self.session` -> `session`, else ''."""
+    if isinstance(node, ast.Name):
+        return node.id.lower()
+    if isinstance(node, ast.Attribute):
+        return node.attr.lower()
+    return ""
+
+
+def ui_bindings(tree: ast.Module) -> tuple[set[str], dict[str, str]]:
+    """Names the module defines itself, and names it imports with their module."""
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+    imported = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                imported[alias.asname or alias.name] = "." * node.level + (node.module or "")
+    return defined, imported
+
+
+def is_ui_helper(name: str, defined: set[str], imported: dict[str, str]) -> bool:
+    """A UI helper that happens to be called `text` or `select` (e.g. components.governance.text)."""
+    origin = imported.get(name)
+    if origin is None:
+        return name in defined
+    return origin.startswith(("components", "pages", "."))
+
+
 def sql_in_ui(path: Path, root: Path = PROJECT_ROOT) -> list[str]:
     """The SQL a UI module holds: sqlalchemy imports, query builders, sessions, raw SQL strings."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    defined, imported = ui_bindings(tree)
     found = [f"import {name}" for name in imported_modules(tree) if name.split(".")[0] == "sqlalchemy"]
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             func = node.func
-            if isinstance(func, ast.Name) and func.id in SQL_NAMES:
+            if isinstance(func, ast.Name) and func.id in SQL_NAMES and not is_ui_helper(func.id, defined, imported):
                 found.append(f"line {node.lineno}: {func.id}(")
-            elif isinstance(func, ast.Attribute) and func.attr == "query":
-                found.append(f"line {node.lineno}: .query(")
-            elif isinstance(func, ast.Attribute) and func.attr in {"execute", "scalars", "scalar"}:
-                found.append(f"line {node.lineno}: .{func.attr}(")
+            elif isinstance(func, ast.Attribute) and func.attr in {"query", "execute", "scalars", "scalar"}:
+                receiver = receiver_name(func.value)
+                if any(word in receiver for word in ("session", "conn", "engine")):
+                    found.append(f"line {node.lineno}: {receiver}.{func.attr}(")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_STRING.match(node.value):
             found.append(f"line {node.lineno}: SQL string {node.value[:40]!r}")
     return [f"{path.relative_to(root)}: {item}" for item in found]
@@ -85,16 +114,26 @@ def test_the_sql_scanner_catches_what_it_must(tmp_path):
     module.write_text(
         "import streamlit as st\n"
         "from sqlalchemy import select, text\n"
-        "def render(session):\n"
-        "    st.text('bonjour')\n"
+        "from pilotage.db import Session\n"
+        "from components.governance import text as label\n"
+        "def render(session, frame):\n"
+        "    st.text('bonjour'); label(1); frame.query('a > 1')\n"
         "    session.query(User).all()\n"
         "    session.execute(text('SELECT 1'))\n"
         "    with Session(engine) as s:\n"
-        "        s.scalars(select(User))\n",
+        "        s.scalars(select(User))\n"
+        "    connection.scalar(update(User))\n",
         encoding="utf-8",
     )
     found = "\n".join(sql_in_ui(module, root=tmp_path))
-    for expected in ("import sqlalchemy", ".query(", "text(", "SQL string 'SELECT 1'", "Session(", "select(",
-                     ".scalars(", ".execute("):
-        assert expected in found
-    assert "line 4" not in found  # st.text is Streamlit, not SQL
+    for expected in ("import sqlalchemy", "session.query(", "line 8: text(", "SQL string 'SELECT 1'", "Session(",
+                     "select(", "session.execute(", "connection.scalar(", "update("):
+        assert expected in found, expected
+    assert "line 6" not in found  # st.text, a UI helper named text, DataFrame.query: not SQL
+
+
+def test_a_ui_helper_named_like_a_query_builder_is_not_sql(tmp_path):
+    module = tmp_path / "helpers.py"
+    module.write_text("def text(value):\n    return str(value)\n\ndef render():\n    return text(1)\n",
+                      encoding="utf-8")
+    assert sql_in_ui(module, root=tmp_path) == []
