@@ -49,6 +49,7 @@ def main() -> None:
     st.set_page_config(page_title="Pilotage du Contrat de Ville", page_icon=":material/location_city:",
                        layout="wide")
     data.configure(Settings.from_env(os.environ))
+    data.refresh_data_version()
     layout.apply_css()
     actor = refreshed_actor()
     if actor is None:

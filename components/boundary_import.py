@@ -24,6 +24,7 @@ from pilotage.services import boundaries as boundary_services
 
 KEY = state.PREFIX + "boundaries_"
 NONE = "(aucune)"
+PLAN_COLUMNS = ["Quartier", "Apparié par", "Entité du fichier", "Géométrie", "Effet"]
 EXPLANATION = (
     "Importez le fichier officiel des quartiers prioritaires publié par l'ANCT (GeoJSON en longitude/latitude "
     "WGS 84, ou shapefile zippé). Chaque entité du fichier est rapprochée d'un quartier du contrat par son code "
@@ -52,7 +53,7 @@ def render(contract: ContractSummary, actor: Actor) -> None:
     except BoundaryFileError as exc:
         st.error(f"Fichier refusé : {exc}", icon="⛔")
         return
-    st.caption(f"{plural(len(parsed.features), 'entité')} lue(s) dans « {layout.escape_markdown(upload.name)} ».")
+    st.caption(f"Entités lues dans « {layout.escape_markdown(upload.name)} » : {format_number(len(parsed.features))}.")
     columns = _choose_columns(parsed)
     if columns.code is None and columns.name is None:
         st.warning("Choisissez au moins la propriété du code officiel ou celle du nom.", icon="⚠️")
@@ -89,36 +90,34 @@ def _show_plan(plan: ImportPlan) -> None:
     cols[2].metric("Entités non appariées", format_number(len(plan.unmatched)))
     cols[3].metric("Géométries refusées", format_number(len(plan.errors)))
     st.markdown("**Quartiers du contrat**")
-    st.dataframe(_plan_table(plan), hide_index=True, use_container_width=True)
+    st.table(_plan_table(plan).set_index("Quartier"))  # a static table wraps its texts: nothing is cut
     if plan.unmatched:
         with st.expander(f"Entités du fichier non appariées ({format_number(len(plan.unmatched))}) : elles ne "
                          "changent rien"):
-            st.dataframe(pd.DataFrame({
-                "N°": [u.feature_index for u in plan.unmatched],
-                "Code": [u.code or "—" for u in plan.unmatched],
-                "Nom": [u.name or "—" for u in plan.unmatched],
-                "Raison": [u.reason for u in plan.unmatched],
-            }), hide_index=True, use_container_width=True)
+            st.dataframe(_unmatched_table(plan.unmatched), hide_index=True, use_container_width=True)
     for match in plan.errors:
         st.error(f"Entité n° {match.feature_index} ({layout.escape_markdown(match.neighbourhood)}) : géométrie "
                  f"refusée — {layout.escape_markdown(match.error)}", icon="⛔")
 
 
+def _unmatched_table(unmatched) -> pd.DataFrame:
+    return pd.DataFrame({"N°": [u.feature_index for u in unmatched], "Code": [u.code or "—" for u in unmatched],
+                         "Nom": [u.name or "—" for u in unmatched], "Raison": [u.reason for u in unmatched]})
+
+
 def _plan_table(plan: ImportPlan) -> pd.DataFrame:
     rows = []
     for m in plan.matches:
-        geometry = ("✖ refusée : " + m.error if m.error else "⚠ réparée : " + m.repaired if m.repaired
-                    else "✔ valide")
-        effect = "aucun (import bloqué)" if m.error else "contours officiels remplacent les actuels"
+        geometry = "✖ refusée" if m.error else "⚠ réparée" if m.repaired else "✔ valide"
+        effect = "aucun : import bloqué" if m.error else "contours officiels"
         if m.new_code and not m.error:
-            effect += f" ; code {m.new_code} enregistré"
-        rows.append({"Quartier": m.neighbourhood, "Entité du fichier": _feature_label(m),
-                     "Apparié par": "✔ code officiel" if m.matched_by == "code" else "✔ nom", "Géométrie": geometry,
-                     "Effet": effect})
+            effect += f", code {m.new_code} enregistré"
+        rows.append({"Quartier": m.neighbourhood, "Apparié par": "✔ code" if m.matched_by == "code" else "✔ nom",
+                     "Entité du fichier": _feature_label(m), "Géométrie": geometry, "Effet": effect})
     for name, why in plan.missing:
-        rows.append({"Quartier": name, "Entité du fichier": "—", "Apparié par": f"✖ non apparié : {why}",
-                     "Géométrie": "—", "Effet": "contours actuels conservés"})
-    return pd.DataFrame(rows, columns=["Quartier", "Entité du fichier", "Apparié par", "Géométrie", "Effet"])
+        rows.append({"Quartier": name, "Apparié par": "✖ non apparié", "Entité du fichier": why, "Géométrie": "—",
+                     "Effet": "contours actuels conservés"})
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
 
 def _feature_label(match) -> str:
@@ -156,3 +155,6 @@ def _show_last_report() -> None:
              f"{plural(len(report.missing), 'quartier')} du contrat sans entité, dont les contours sont conservés"
              + (f" ({', '.join(name for name, _ in report.missing)})." if report.missing else "."))
     st.success(layout.escape_markdown(text), icon="✅")
+    if report.unmatched:
+        with st.expander(f"Entités du fichier non appariées ({format_number(len(report.unmatched))})"):
+            st.dataframe(_unmatched_table(report.unmatched), hide_index=True, use_container_width=True)

@@ -36,9 +36,9 @@ def contract_timeline(start_year: int, end_year: int, milestones: pd.DataFrame, 
     )
     now = alt.Chart(pd.DataFrame({"date": [today], "label": [f"Aujourd'hui : {format_date(today)}"]}))
     today_rule = now.mark_rule(color="#b91c1c", strokeWidth=3, strokeDash=[6, 3]).encode(x="date:T")
-    today_text = now.mark_text(align="left", dx=6, dy=22, color="#b91c1c", fontWeight="bold",
+    today_text = now.mark_text(align="left", dx=6, dy=40, color="#b91c1c", fontWeight="bold",
                                fontSize=FONT_SIZE).encode(x="date:T", y=alt.value(0), text="label:N")
-    chart = alt.layer(band, marks, today_rule, today_text).properties(height=90)
+    chart = alt.layer(band, marks, today_rule, today_text).properties(height=105)
     return _readable(chart)
 
 

@@ -42,10 +42,24 @@ def runtime() -> Runtime:
     return _runtime(_settings)
 
 
-def data_version() -> int:
-    """Read on every rerun: one tiny query that keeps every replica's cache honest."""
+VERSION_KEY = "pilotage_data_version"
+
+
+def refresh_data_version() -> int:
+    """Read once per run (by the router) and after each write: it keys every cached read.
+
+    The version lives in the database, so replicas sharing it agree after any write.
+    """
     with session_scope(runtime().sessions) as session:
-        return audit.get_data_version(session)
+        st.session_state[VERSION_KEY] = audit.get_data_version(session)
+    return st.session_state[VERSION_KEY]
+
+
+def data_version() -> int:
+    """The data version of this run."""
+    if VERSION_KEY not in st.session_state:
+        return refresh_data_version()
+    return st.session_state[VERSION_KEY]
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -73,7 +87,9 @@ def write(service: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool,
     """Call a service in its own session; a refused write is shown in French and changes nothing."""
     with session_scope(runtime().sessions) as session:
         try:
-            return True, service(session, *args, **kwargs)
+            result = service(session, *args, **kwargs)
         except PilotageError as exc:
             st.error(str(exc), icon=":material/error:")
             return False, None
+    refresh_data_version()
+    return True, result

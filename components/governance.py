@@ -90,7 +90,8 @@ def rule_title(grid: RuleGrid) -> str:
         count = f"{grid.minimum} par an"
     else:
         count = f"{grid.minimum} à {grid.maximum} par an"
-    scope = {"neighbourhood": " par quartier", "programme": f" — {grid.programme}"}.get(grid.scope, "")
+    scope = {"neighbourhood": " par quartier", "programme": f" — {escape_markdown(grid.programme or '')}"} \
+        .get(grid.scope, "")
     return f"{kind_label(grid.meeting_kind)} : {count}{scope}"
 
 
@@ -122,7 +123,8 @@ def _gap_line(label: str, cell: cadence.YearCount, grid: RuleGrid) -> str:
     counted = f"{plural(cell.held, 'tenue')}, {plural(cell.planned, 'prévue')}"
     if cell.unconfirmed:
         counted += f", {cell.unconfirmed} à confirmer (date passée, statut non mis à jour)"
-    return f"{icon} **{label} — {cell.year}** : {words} ({counted} ; attendu : {cell.minimum} {noun}(s))"
+    return (f"{icon} **{escape_markdown(label)} — {cell.year}** : {words} ({counted} ; attendu : {cell.minimum} "
+            f"{noun}(s))")
 
 
 def legend() -> str:
@@ -141,9 +143,9 @@ def decision_owner(row) -> str:
 
 
 DECISION_COLUMNS = {
-    "État": st.column_config.TextColumn(width="small"),
-    "Type": st.column_config.TextColumn(width="small"),
+    "État": st.column_config.TextColumn(width=105),
     "Décision": st.column_config.TextColumn(width="large"),
+    "Échéance": st.column_config.TextColumn(width=125),
     "Responsable": st.column_config.TextColumn(width="medium"),
 }
 
@@ -170,14 +172,14 @@ def decisions_table(decisions: pd.DataFrame, with_meeting: bool = True) -> pd.Da
     """Decisions as the tables show them: the state in words and icon, the owner, the due date."""
     rows = {
         "État": decisions["state"].map(followups.state_label),
-        "Type": decisions["kind"].map(lambda k: DECISION_KIND_LABELS.get(k, k)),
         "Décision": decisions["text"],
-        "Responsable": [decision_owner(r) for r in decisions.itertuples()],
         "Échéance": decisions["due_on"].map(lambda d: format_date(day(d)) if day(d) else "—"),
+        "Responsable": [decision_owner(r) for r in decisions.itertuples()],
         "Quartier": decisions["neighbourhood"].map(lambda n: text(n) or CONTRACT_SCOPE),
     }
     if with_meeting:
         rows["Instance"] = [f"{kind_label(k)} du {format_date(d)}"
                             for k, d in zip(decisions["meeting_kind"], decisions["meeting_date"], strict=True)]
+    rows["Type"] = decisions["kind"].map(lambda k: DECISION_KIND_LABELS.get(k, k))
     rows["Clôture"] = decisions["closed_on"].map(lambda d: format_date(day(d)) if day(d) else "")
     return pd.DataFrame(rows)

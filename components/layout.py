@@ -74,7 +74,7 @@ def source_line(source: str | None, prefix: str = "Source") -> None:
 
 def contract_label(contract: ContractSummary) -> str:
     status = CONTRACT_STATUS_LABELS.get(contract.status, contract.status)
-    return f"{contract.name} ({status})"
+    return f"{contract.start_year}-{contract.end_year} · {contract.territory} ({status})"
 
 
 def select_contract() -> ContractSummary | None:

@@ -42,7 +42,7 @@ def _overlaps(a: tuple, b: tuple) -> bool:
 
 
 def place_labels(candidates: list[LabelCandidate], view: View, width: int, height: int, size: int) -> list[dict]:
-    """Rows for a TextLayer: above, below, right or left of each contour, wherever no placed name is."""
+    """Rows for a TextLayer: around each contour, inside the map, wherever no placed name nor contour is."""
     def box_of(bounds: tuple) -> tuple:
         x_w, y_s = to_pixels(bounds[0], bounds[1], view, width, height)
         x_e, y_n = to_pixels(bounds[2], bounds[3], view, width, height)
@@ -69,7 +69,8 @@ def place_labels(candidates: list[LabelCandidate], view: View, width: int, heigh
             ((x_w - w, y_s + GAP, x_w, y_s + GAP + h), [west, south], "end", "top", [0, GAP]),
         ]
         for box, position, anchor, baseline, offset in options:
-            if not any(_overlaps(box, other) for other in obstacles):
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+            if inside and not any(_overlaps(box, other) for other in obstacles):
                 placed.append(box)
                 rows.append({"position": [round(v, 5) for v in position], "text": item.text, "anchor": anchor,
                              "baseline": baseline, "offset": offset})

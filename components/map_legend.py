@@ -96,13 +96,14 @@ def approximate_note(hoods: pd.DataFrame, facilities: pd.DataFrame) -> str:
         return ""
     parts = []
     if approximate:
-        parts.append(f"contours approximatifs pour {approximate} quartier(s) sur {len(drawn)}")
+        parts.append(f"contours approximatifs ({approximate} sur {plural(len(drawn), 'quartier')})")
     if approximate_places:
-        parts.append(f"emplacements approximatifs pour {approximate_places} équipement(s)")
-    text = "Contours approximatifs : " + " ; ".join(parts) + (
-        ". Ils ont été tracés pour l'illustration, en attendant l'import des contours officiels (page Données).")
-    return f'<div class="pl-row" style="margin-top:0.6rem">{layout.illustrative_badge()}</div>' \
-           f'<div class="pl-muted">{html.escape(text)}</div>'
+        parts.append(f"emplacements approximatifs ({plural(approximate_places, 'équipement')})")
+    joined = " et ".join(parts)
+    text = (joined[0].upper() + joined[1:] + " : tracés pour l'illustration, en attendant l'import des contours "
+            "officiels (page Données).")
+    return (f'<div class="pl-row" style="margin-top:0.6rem">{layout.illustrative_badge()}</div>'
+            f'<div class="pl-muted">{html.escape(text)}</div>')
 
 
 def render_legend(hoods: pd.DataFrame, facilities: pd.DataFrame, shading: Shading | None, years: str = "",

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pydeck as pdk
+import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
+from components import data, layout
 from components.map_labels import LabelCandidate, place_labels
 from pilotage.choropleth import NO_DATA_COLOR, ValueClass, class_of, classes_for, years_label
 from pilotage.formats import KIND_LABELS, format_number, format_value
-from pilotage.geometry import View, bounds_of, hatch_lines, polygons_of, positions, view_of
+from pilotage.geometry import View, bounds_of, coarser, hatch_lines, polygons_of, positions, view_of
+from pilotage.queries import maps as map_queries
 
 AREAS_LAYER = "quartiers"
 FACILITIES_LAYER = "equipements"
@@ -34,7 +37,9 @@ FACILITY_STYLE = {  # fill, outline: a centre social is a filled disc, an EVS a 
 }
 OTHER_FACILITY = ((75, 85, 99, 255), (255, 255, 255, 255))
 # A CSS font list for the label atlas (a name with a digit would need quotes): the app's own font first.
-VIEW_WIDTH = 620  # the map's width on a 1280-pixel screen: the initial view fits the contours in it
+VIEW_WIDTH = 560  # the map's width on a 1280-pixel screen: the initial view and the names fit in it
+MINI_HEIGHT = 340
+LABELLED_MAX = 150
 LABEL_FONT = '"Source Sans", Helvetica, Arial, sans-serif'
 TOOLTIP_STYLE = {"backgroundColor": "#111827", "color": "#ffffff", "fontSize": "15px", "lineHeight": "1.35",
                  "padding": "8px 10px", "maxWidth": "360px"}
@@ -106,34 +111,42 @@ def _fill(row, shading: Shading | None) -> list[int]:
 
 
 def area_rows(hoods: pd.DataFrame, shading: Shading | None) -> list[dict]:
-    """One row per polygon of each neighbourhood (a multipolygon gives several)."""
+    """One row per polygon of each neighbourhood (a multipolygon gives several), with its solid outline if any."""
     rows = []
     for row in hoods.itertuples():
         fill = _fill(row, shading)
         tip = hood_tooltip(row, shading)
+        color, width, dash = KIND_OUTLINE.get(row.kind, KIND_OUTLINE["veille"])
+        line = {"line": list(color), "lw": width} if dash is None else {"line": [0, 0, 0, 0], "lw": 0}
         for rings in polygons_of(row.geometry):
-            rows.append({"polygon": rings, "fill": fill, "tip": tip, "slug": row.slug, "name": row.name})
+            rows.append({"polygon": rings, "fill": fill, "tip": tip, "slug": row.slug, **line})
     return rows
 
 
-def outline_layers(hoods: pd.DataFrame, width_scale: float = 1.0) -> list[pdk.Layer]:
-    """The outlines, one layer per kind: solid for QPV, dashed for quartiers fragiles, dotted for veille."""
+def outline_layers(hoods: pd.DataFrame) -> list[pdk.Layer]:
+    """Dashed outlines for quartiers fragiles, dotted for veille (QPV outlines are the areas' solid stroke)."""
     layers = []
     for kind, (color, width, dash) in KIND_OUTLINE.items():
-        paths = [{"path": ring} for row in hoods[hoods["kind"] == kind].itertuples()
+        kinds = hoods["kind"].where(hoods["kind"].isin(list(KIND_OUTLINE)), "veille")
+        paths = [{"path": ring} for row in hoods[kinds == kind].itertuples()
                  for rings in polygons_of(row.geometry) for ring in rings]
-        if not paths:
+        if not paths or dash is None:
             continue
         options = {"extensions": [{"@@type": "PathStyleExtension", "dash": True}], "get_dash_array": list(dash),
                    "dash_justified": True} if dash else {}
         layers.append(pdk.Layer("PathLayer", id=f"contours-{kind}", data=paths, get_path="path",
-                                get_color=list(color), get_width=width * width_scale, width_units="'pixels'",
+                                get_color=list(color), get_width=width, width_units="'pixels'",
                                 width_min_pixels=1, joint_rounded=True, pickable=False, **options))
     return layers
 
 
 def label_layer(hoods: pd.DataFrame, view: View, width: int, height: int, size: int = 15) -> pdk.Layer | None:
-    """Names beside their contours, placed so that none overlaps another (the most populated first)."""
+    """Names beside their contours, placed so that none overlaps another (the most populated first).
+
+    Beyond LABELLED_MAX contours (a national view) names are left to the tooltip: the placement is quadratic.
+    """
+    if len(hoods) > LABELLED_MAX:
+        return None
     candidates = [LabelCandidate(str(row.name), bounds, _priority(row)) for row in hoods.itertuples()
                   if (bounds := bounds_of(positions(row.geometry["coordinates"]))) is not None]
     rows = place_labels(candidates, view, width, height, size)
@@ -160,7 +173,9 @@ def facility_layer(facilities: pd.DataFrame, radius: int = 8) -> pdk.Layer | Non
             continue
         fill, line = FACILITY_STYLE.get(row.kind, OTHER_FACILITY)
         rows.append({"position": [round(row.longitude, 5), round(row.latitude, 5)], "fill": list(fill),
-                     "line": list(line), "tip": facility_tooltip(row), "name": row.name})
+                     "line": list(line), "tip": facility_tooltip(row), "name": row.name,
+                     # a click opens the neighbourhood the facility serves, when it serves one only
+                     "slug": row.neighbourhood_slugs[0] if len(row.neighbourhood_slugs) == 1 else None})
     if not rows:
         return None
     return pdk.Layer("ScatterplotLayer", id=FACILITIES_LAYER, data=rows, get_position="position",
@@ -171,7 +186,8 @@ def facility_layer(facilities: pd.DataFrame, radius: int = 8) -> pdk.Layer | Non
 
 def area_layer(rows: list[dict]) -> pdk.Layer:
     return pdk.Layer("PolygonLayer", id=AREAS_LAYER, data=rows, get_polygon="polygon", get_fill_color="fill",
-                     filled=True, stroked=False, pickable=True, auto_highlight=True,
+                     filled=True, stroked=True, get_line_color="line", get_line_width="lw",
+                     line_width_units="'pixels'", line_joint_rounded=True, pickable=True, auto_highlight=True,
                      highlight_color=[255, 255, 255, 70])
 
 
@@ -209,7 +225,32 @@ def contract_deck(hoods: pd.DataFrame, facilities: pd.DataFrame, shading: Shadin
     points += [(r.longitude, r.latitude) for r in facilities.itertuples()
                if r.latitude is not None and r.latitude == r.latitude]
     view = view_of(bounds_of(points), width=width, height=height)
+    # A third of a pixel at the initial zoom: nothing for a town's map, most points of a national one.
+    tolerance = 0.3 * 360 / (512 * 2 ** view.zoom)
+    drawn = drawn.assign(geometry=[coarser(g, tolerance) for g in drawn["geometry"]])
     rows = area_rows(drawn, shading)
     layers = [area_layer(rows), hatch_layer(drawn, shading, view), *outline_layers(drawn),
               facility_layer(facilities, radius=6), label_layer(drawn, view, width, height)]
     return make_deck([layer for layer in layers if layer is not None], view, map_style, height)
+
+
+def neighbourhood_minimap(neighbourhood_id: int, height: int = MINI_HEIGHT) -> None:
+    """A small map of one neighbourhood and the facilities serving it, with its legend beside it."""
+    from components import map_legend  # deferred: the legend module imports this one
+
+    hoods = data.read(map_queries.list_map_neighbourhoods, neighbourhood_id=neighbourhood_id)
+    facilities = data.read(map_queries.list_map_facilities, neighbourhood_id=neighbourhood_id)
+    if hoods.empty or hoods["geometry"].isna().all():
+        st.info("Ce quartier n'a pas encore de contour : la carte s'affichera quand ses contours seront importés "
+                "(page Données, fichier officiel des QPV).")
+        return
+    map_column, legend_column = st.columns([2, 1])
+    with map_column, st.container(border=True):
+        deck = contract_deck(hoods, facilities, None, map_style=data.settings().map_style, height=height)
+        st.pydeck_chart(deck, height=height, key=f"pilotage_minimap_{neighbourhood_id}")
+    with legend_column:
+        map_legend.render_legend(hoods, facilities, None)
+    if not facilities.empty:
+        names = "\n".join(f"- {layout.escape_markdown(row.name)} — {FACILITY_KIND_LABELS.get(row.kind, row.kind)}"
+                          for row in facilities.itertuples())
+        st.markdown(f"**Équipements du quartier**\n\n{names}")

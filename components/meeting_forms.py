@@ -13,8 +13,11 @@ import streamlit as st
 
 from components import data, links, state
 from components.governance import day, kind_label, meeting_status, text
+from components.layout import escape_markdown
 from pilotage.followups import DECISION_STATUSES, STATES
 from pilotage.formats import DECISION_KIND_LABELS, MEETING_KIND_LABELS, MEETING_STATUS_LABELS
+from pilotage.queries import contracts as contract_queries
+from pilotage.queries import governance as governance_queries
 from pilotage.queries.governance import MeetingSheet
 from pilotage.services import governance
 
@@ -34,6 +37,19 @@ def show_notice() -> None:
     if message:
         st.success(message, icon=":material/check_circle:")
         state.put(NOTICE, None)
+
+
+def form_options(sheet: MeetingSheet) -> tuple[dict[int, str], dict[int, str], pd.DataFrame]:
+    """What the agenda and decision forms of a meeting offer: the contract's neighbourhoods, the priorities of the
+    meeting's neighbourhood (all of the contract's for a contract-wide meeting) and the organisations."""
+    hoods = data.read(contract_queries.list_neighbourhoods, contract_id=sheet.contract_id)
+    priorities = data.read(governance_queries.list_priority_options, contract_id=sheet.contract_id,
+                           neighbourhood_id=sheet.neighbourhood_id)
+    numbers = priorities.groupby("programme").cumcount() + 1
+    labels = {int(r.id): f"{r.programme} — {r.number or f'priorité {n}'} : {r.text[:90]}"
+              for r, n in zip(priorities.itertuples(), numbers, strict=True)}
+    organisations = data.read(governance_queries.list_organisations, contract_id=sheet.contract_id)
+    return {int(r.id): r.name for r in hoods.itertuples()}, labels, organisations
 
 
 def _option(options: dict, label: str, default=None, key: str | None = None):
@@ -173,7 +189,7 @@ def add_agenda_item(sheet: MeetingSheet, sections: list[str], hoods: dict[int, s
 
 @st.dialog("Relevé du point")
 def record_outcome(item) -> None:
-    st.markdown(f"**{int(item.position)}. {item.title}**")
+    st.markdown(f"**{int(item.position)}. {escape_markdown(item.title)}**")
     with st.form(f"pilotage_gov_outcome_{item.id}_{item.version}"):
         outcome = st.text_area("Ce que l'instance a conclu sur ce point", value=text(item.outcome) or "", height=140)
         submitted = st.form_submit_button("Enregistrer le relevé", type="primary")
@@ -216,7 +232,7 @@ def record_decision(sheet: MeetingSheet, agenda: pd.DataFrame, organisations: di
 @st.dialog("Suivi d'une décision")
 def decision_status(decision) -> None:
     st.markdown(f"**{DECISION_KIND_LABELS.get(decision.kind, decision.kind).capitalize()}** : "
-                f"{decision.text}")
+                f"{escape_markdown(decision.text)}")
     with st.form(f"pilotage_gov_decision_status_{decision.id}_{decision.version}"):
         labels = {"faite": "✔ faite", "abandonnee": "✖ abandonnée", "ouverte": "○ rouverte (ouverte)"}
         status = st.radio("Nouveau statut", list(labels), format_func=labels.get,

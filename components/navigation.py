@@ -17,6 +17,7 @@ from pages import (
     journal,
     priorites,
     quartier,
+    seance,
     vue_ensemble,
 )
 from pilotage.permissions import ADMIN, READ, Actor, can
@@ -40,6 +41,7 @@ PAGES = (
     PageSpec(carte.render, "Carte", "carte", "Pilotage", READ, ":material/map:"),
     PageSpec(gouvernance.render, "Gouvernance", "gouvernance", "Pilotage", READ, ":material/event:"),
     PageSpec(instance.render, "Fiche d'instance", "instance", "Pilotage", READ, ":material/event_note:", hidden=True),
+    PageSpec(seance.render, "Mode séance", "seance", "Séance", READ, ":material/co_present:"),
     PageSpec(comptes.render, "Comptes", "comptes", "Administration", ADMIN, ":material/group:"),
     PageSpec(donnees.render, "Données", "donnees", "Administration", ADMIN, ":material/database:"),
     PageSpec(journal.render, "Journal d'audit", "journal", "Administration", ADMIN, ":material/history:"),

@@ -30,10 +30,11 @@ def render_update_sheet(contract_id: int, actor: Actor | None) -> None:
         kind, scope_id = st.selectbox("Périmètre de la fiche", list(labels), format_func=labels.get,
                                       key=f"pilotage_sheet_scope_{contract_id}")
         today = dt.date.today()
+        scope = scopes[(scopes["kind"] == kind) & (scopes["id"] == scope_id)].iloc[0]
         content = data.read(sheet_queries.export_progress_sheet, scope_kind=kind, scope_id=scope_id, today=today)
-        st.download_button("Télécharger la fiche (.xlsx)", content, file_name=f"fiche-{kind}-{scope_id}-{today}.xlsx",
-                           mime=XLSX, icon=":material/download:")
-        hood_id = scopes[(scopes["kind"] == kind) & (scopes["id"] == scope_id)]["neighbourhood_id"].iloc[0]
+        st.download_button("Télécharger la fiche (.xlsx)", content, mime=XLSX, icon=":material/download:",
+                           file_name=f"fiche-mise-a-jour-{scope.slug}-{today.isoformat()}.xlsx")
+        hood_id = scope["neighbourhood_id"]
         hood_id = None if pd.isna(hood_id) else int(hood_id)
         if not can(actor, EDIT, hood_id):
             st.caption("L'import d'une fiche remplie est réservé aux contributeurs de ce périmètre.")
@@ -44,7 +45,7 @@ def render_update_sheet(contract_id: int, actor: Actor | None) -> None:
 def _import(kind: str, scope_id: int, actor: Actor, today: dt.date) -> None:
     notice = state.get("sheet_notice")
     if notice:
-        st.success(notice, icon="✅")
+        st.success(notice, icon=":material/check_circle:")
         state.put("sheet_notice", None)
     version = state.get("sheet_upload_version", 0)
     uploaded = st.file_uploader("Importer une fiche remplie (.xlsx)", type=["xlsx"],
@@ -70,18 +71,19 @@ def _import(kind: str, scope_id: int, actor: Actor, today: dt.date) -> None:
 def show_report(report: SheetReport) -> None:
     """The import report: one line per row, errors first, and one sentence on the outcome."""
     for message in report.file_errors:
-        st.error(message, icon="⛔")
+        st.error(message, icon=":material/error:")
     if report.ok:
-        st.info(report.summary(), icon="ℹ️")
+        st.info(report.summary(), icon=":material/info:")
     else:
-        st.error(report.summary(), icon="⛔")
+        st.error(report.summary(), icon=":material/error:")
     if not report.rows:
         return
     order = {"erreur": 0, "nouveau": 1, "inchange": 2, "vide": 3}
     rows = sorted(report.rows, key=lambda r: (order[r.status], r.line))
     st.dataframe(pd.DataFrame({
         "Ligne": [r.line for r in rows],
-        "Priorité": [r.priority for r in rows],
         "Résultat": [STATUS_LABELS[r.status] for r in rows],
         "Détail": [" ".join(r.messages) for r in rows],
-    }), hide_index=True, use_container_width=True)
+        "Priorité": [r.priority for r in rows],
+    }), hide_index=True, use_container_width=True,
+        column_config={"Détail": st.column_config.TextColumn(width="large")})

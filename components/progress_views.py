@@ -17,6 +17,7 @@ from pilotage.progress import (
     STALE_ICON,
     STALE_LABEL,
     WEATHER_HINTS,
+    WEATHER_ICONS,
     WEATHERS,
     ItemState,
     PointInput,
@@ -50,16 +51,37 @@ def neighbourhood_state_html(hood) -> str:
     """A neighbourhood's overall state for its tile: météo badge, the counts behind it, a silent last revue."""
     if hood is None or not hood.total:
         return ""
-    parts = [f"{hood.assessed} évaluée{'s' if hood.assessed > 1 else ''} sur {hood.total}"]
+    assessed = f"{hood.assessed} évaluée{'s' if hood.assessed > 1 else ''} sur {hood.total}"
+    flags = []
     if hood.counts.get("compromis"):
-        parts.append(f"{weather_text('compromis')} : {hood.counts['compromis']}")
+        flags.append(f"{WEATHER_ICONS['compromis']} {hood.counts['compromis']} compromise"
+                     f"{'s' if hood.counts['compromis'] > 1 else ''}")
     if hood.stale:
-        parts.append(f"{STALE_ICON} {hood.stale} sans nouvelles")
+        flags.append(f"{STALE_ICON} {hood.stale} sans nouvelles")
+    flags_html = "".join(f"<span style='white-space:nowrap'>{html.escape(f)}</span> " for f in flags)
     revue = (f"<div>{layout.badge(f'{STALE_ICON} Revue du {format_date(hood.last_revue_on)} sans point', 'stale')}"
              "</div>" if hood.revue_without_points else "")
     weather = hood.weather if isinstance(hood.weather, str) else None
-    return (f"<div style='margin-top:0.3rem'>{weather_badge(weather)}<span class='pl-identity'>"
-            f"{html.escape(' · '.join(parts))}</span></div>{revue}")
+    return (f"<div style='margin-top:0.3rem'>{weather_badge(weather)}<span class='pl-identity' "
+            f"style='white-space:nowrap'>{html.escape(assessed)}</span></div>"
+            f"<div class='pl-identity'>{flags_html}</div>{revue}")
+
+
+def render_neighbourhood_state(neighbourhood_id: int) -> None:
+    """The neighbourhood's overall state (all its programmes) with the counts behind it."""
+    hood = data.read(progress_queries.get_neighbourhood, neighbourhood_id=neighbourhood_id)
+    if hood is None:
+        return
+    states = data.read(progress_queries.list_neighbourhood_states, contract_id=hood.contract_id,
+                       today=dt.date.today())
+    mine = states[states["neighbourhood_id"] == neighbourhood_id]
+    if mine.empty or not mine.iloc[0].total:
+        return
+    row = mine.iloc[0]
+    st.html(f"<div class='pl-identity'><strong>État du quartier</strong> : {html.escape(row.summary)}</div>")
+    if row.revue_without_points:
+        st.warning(f"{STALE_ICON} La dernière revue de projet ({format_date(row.last_revue_on)}) n'a produit aucun "
+                   "point d'avancement.", icon=":material/warning:")
 
 
 def item_states(states: pd.DataFrame) -> list[ItemState]:
@@ -76,7 +98,7 @@ def show_notice() -> None:
     """The confirmation of the last save (kept across the rerun that closes a dialog)."""
     notice = state.get(NOTICE)
     if notice:
-        st.success(notice, icon="✅")
+        st.success(notice, icon=":material/check_circle:")
         state.put(NOTICE, None)
 
 
@@ -117,7 +139,7 @@ def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:
             _state(row)
             if editable and st.button("Nouveau point", key=f"pilotage_new_point_{row.priority_id}",
                                       icon=":material/add:", help="Enregistrer un point d'avancement"):
-                _new_point_dialog(row, programme)
+                new_point_dialog(row, programme)
         with st.expander(f"Détail et historique ({plural(len(history), 'point')})"):
             _timeline(history)
 
@@ -156,21 +178,26 @@ def _timeline(history: pd.DataFrame) -> None:
                 f"<div>{' · '.join(head)}</div>{body}{note}</div>")
 
 
-def _meeting_options(contract_id: int, neighbourhood_id: int | None, programme_id: int | None) -> dict:
-    meetings = data.read(progress_queries.list_point_meetings, contract_id=contract_id,
-                         neighbourhood_id=neighbourhood_id, programme_id=programme_id, today=dt.date.today())
+def _meetings(contract_id: int, neighbourhood_id: int | None, programme_id: int | None) -> pd.DataFrame:
+    return data.read(progress_queries.list_point_meetings, contract_id=contract_id, neighbourhood_id=neighbourhood_id,
+                     programme_id=programme_id, today=dt.date.today())
+
+
+def _meeting_options(meetings: pd.DataFrame) -> dict:
     options = {None: "Aucune instance (point hors réunion)"}
     for m in meetings.itertuples():
-        options[int(m.id)] = f"{format_date(m.date)} — {MEETING_KINDS.get(m.kind, m.kind)} : {m.title}"
+        options[int(m.id)] = f"{format_date(m.date)} — {m.title}"
     return options
 
 
 @st.dialog("Nouveau point d'avancement", width="large")
-def _new_point_dialog(row, programme) -> None:
+def new_point_dialog(row, programme, meeting_id: int | None = None) -> None:
+    """Record a point d'avancement of one priority (`row`: a row of list_priority_states); `meeting_id`: the
+    meeting offered first (the séance in progress)."""
     actor = state.current_actor()
     today = dt.date.today()
     st.markdown(f"**{layout.escape_markdown(number_of(row))}** {layout.escape_markdown(row.text)}")
-    meetings = _meeting_options(programme.contract_id, programme.neighbourhood_id, programme.id)
+    meetings = _meeting_options(_meetings(programme.contract_id, programme.neighbourhood_id, programme.id))
     last_weather = WEATHERS.index(row.weather) if isinstance(row.weather, str) else None
     with st.form(f"pilotage_point_form_{row.priority_id}", border=False):
         weather = st.radio("Météo", WEATHERS, index=last_weather, format_func=weather_text, horizontal=True,
@@ -182,7 +209,8 @@ def _new_point_dialog(row, programme) -> None:
         comments = {name: st.text_area(COMMENT_LABELS[name], value=getattr(row, name) or "", height=80)
                     for name in COMMENT_FIELDS}
         author = st.text_input("Personne qui fait le point", value=actor.display_name if actor else "")
-        meeting_id = st.selectbox("Relevé lors de l'instance", list(meetings), format_func=meetings.get)
+        meeting_id = st.selectbox("Relevé lors de l'instance", list(meetings), format_func=meetings.get,
+                                  index=list(meetings).index(meeting_id) if meeting_id in meetings else 0)
         submitted = st.form_submit_button("Enregistrer le point", type="primary")
     if submitted:
         point = PointInput(priority_id=int(row.priority_id), recorded_on=recorded_on, weather=weather or "",
@@ -207,50 +235,58 @@ def render_bulk_update(neighbourhood_id: int, actor: Actor | None) -> None:
                        neighbourhood_id=neighbourhood_id)
     if states.empty:
         return
+    show_notice()
     with st.expander(f"Saisie groupée après une revue de projet — {hood.name}", icon=":material/edit_note:"):
         st.caption("Une ligne par priorité, pré-remplie avec son dernier point. Modifiez ce qui a changé, ou cochez "
                    "« Inchangé » pour reconduire un point tel quel à la nouvelle date. Seules ces lignes sont "
                    "enregistrées, toutes ensemble ou aucune.")
-        show_notice()
         _bulk_form(hood, states, actor, today)
 
 
 def _editor_frame(states: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame({
-        "Programme": states["programme_name"],
         "N°": [number_of(r) for r in states.itertuples()],
         "Priorité": states["text"],
-        "Dernier point": [format_date(d) if isinstance(d, dt.date) else "—" for d in states["recorded_on"]],
         "Météo": [weather_text(w) if isinstance(w, str) else None for w in states["weather"]],
         "Avancement (%)": pd.array(states["progress"].tolist(), dtype="Int64"),
-        **{COMMENT_LABELS[name]: states[name].tolist() for name in COMMENT_FIELDS},
         "Inchangé": False,
+        "Dernier point": [format_date(d) if isinstance(d, dt.date) else "—" for d in states["recorded_on"]],
+        **{COMMENT_LABELS[name]: states[name].tolist() for name in COMMENT_FIELDS},
+        "Programme": states["programme_name"],
     })
     frame.index = states["priority_id"].astype(int).tolist()
     return frame
 
 
+EDITOR_COLUMNS = {
+    "N°": st.column_config.TextColumn(width="small"),
+    "Priorité": st.column_config.TextColumn(width="medium"),
+    "Météo": st.column_config.SelectboxColumn(options=[weather_text(w) for w in WEATHERS], width="medium"),
+    "Avancement (%)": st.column_config.NumberColumn(min_value=0, max_value=100, step=1, format="%d", width=120),
+    "Inchangé": st.column_config.CheckboxColumn(help="Reconduire le dernier point tel quel à la nouvelle date",
+                                                width=90),
+    **{COMMENT_LABELS[name]: st.column_config.TextColumn(width="medium") for name in COMMENT_FIELDS},
+}
+
+
 def _bulk_form(hood, states: pd.DataFrame, actor: Actor, today: dt.date) -> None:
-    meetings = _meeting_options(hood.contract_id, hood.id, None)
-    revue = next((key for key, label in meetings.items() if key and "Revue de projet" in label), None)
+    meetings = _meetings(hood.contract_id, hood.id, None)
+    options = _meeting_options(meetings)
+    revues = meetings[meetings["kind"] == "revue_projet"]
+    default = int(revues["id"].iloc[0]) if not revues.empty else None
+    left, right = st.columns(2)
+    meeting_id = left.selectbox("Instance", list(options), index=list(options).index(default),
+                                format_func=options.get, key=f"pilotage_bulk_meeting_{hood.id}")
+    chosen = meetings[meetings["id"] == meeting_id]
+    recorded_on = right.date_input("Date des points", value=chosen["date"].iloc[0] if not chosen.empty else today,
+                                   max_value=today, format="DD/MM/YYYY",
+                                   key=f"pilotage_bulk_date_{hood.id}_{meeting_id}")
     version = state.get(f"bulk_version_{hood.id}", 0)
     with st.form(f"pilotage_bulk_{hood.id}_{version}"):
-        left, right = st.columns(2)
-        meeting_id = left.selectbox("Instance", list(meetings), index=list(meetings).index(revue),
-                                    format_func=meetings.get)
-        recorded_on = right.date_input("Date des points (vide : date de l'instance)", value=None, max_value=today,
-                                       format="DD/MM/YYYY")
-        edited = st.data_editor(
-            _editor_frame(states), hide_index=True, use_container_width=True, num_rows="fixed",
-            disabled=["Programme", "N°", "Priorité", "Dernier point"],
-            column_config={
-                "Priorité": st.column_config.TextColumn(width="large"),
-                "Météo": st.column_config.SelectboxColumn(options=[weather_text(w) for w in WEATHERS]),
-                "Avancement (%)": st.column_config.NumberColumn(min_value=0, max_value=100, step=1, format="%d"),
-                "Inchangé": st.column_config.CheckboxColumn(help="Reconduire le dernier point à la nouvelle date"),
-            },
-            key=f"pilotage_bulk_editor_{hood.id}_{version}",
-        )
+        edited = st.data_editor(_editor_frame(states), hide_index=True, use_container_width=True, num_rows="fixed",
+                                placeholder="—",
+                                disabled=["Programme", "N°", "Priorité", "Dernier point"], column_config=EDITOR_COLUMNS,
+                                key=f"pilotage_bulk_editor_{hood.id}_{version}")
         author = st.text_input("Personne qui fait le point", value=actor.display_name)
         submitted = st.form_submit_button("Enregistrer les points", type="primary")
     if submitted:
@@ -258,11 +294,6 @@ def _bulk_form(hood, states: pd.DataFrame, actor: Actor, today: dt.date) -> None
 
 
 def _save_bulk(hood, states, edited: pd.DataFrame, meeting_id, recorded_on, author: str, today: dt.date) -> None:
-    if recorded_on is None:
-        dates = data.read(progress_queries.list_point_meetings, contract_id=hood.contract_id,
-                          neighbourhood_id=hood.id, today=today)
-        chosen = dates[dates["id"] == meeting_id]
-        recorded_on = chosen["date"].iloc[0] if meeting_id is not None and not chosen.empty else today
     rows = []
     for last in states.itertuples():
         previous = None if last.point_id is None else {

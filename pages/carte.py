@@ -22,7 +22,7 @@ def render() -> None:
         return
     _open_clicked_neighbourhood(contract)
     st.title("Carte")
-    st.caption(f"{contract.name} — cliquez sur un quartier pour ouvrir sa fiche.")
+    st.caption(f"{contract.name} — survolez un quartier pour ses chiffres, cliquez pour ouvrir sa fiche.")
     hoods = data.read(map_queries.list_map_neighbourhoods, contract_id=contract.id)
     if hoods.empty:
         st.info("Ce contrat ne compte aucun quartier : il n'y a rien à cartographier.")
@@ -38,8 +38,9 @@ def render() -> None:
         else:
             deck = maps.contract_deck(hoods, facilities, shading, map_style=data.settings().map_style,
                                       height=MAP_HEIGHT)
-            st.pydeck_chart(deck, height=MAP_HEIGHT, key=MAP_KEY, on_select=_remember_click,
-                            selection_mode="single-object")
+            with st.container(border=True):  # without a base map, the frame shows where the map ends
+                st.pydeck_chart(deck, height=MAP_HEIGHT, key=MAP_KEY, on_select=_remember_click,
+                                selection_mode="single-object")
     with legend_column:
         map_legend.render_legend(hoods, facilities, shading, years, missing)
     _undrawn(hoods)
@@ -68,7 +69,7 @@ def _remember_click() -> None:
     """on_select callback: keep the clicked neighbourhood, the next run opens its page."""
     event = st.session_state.get(MAP_KEY) or {}
     objects = (event.get("selection") or {}).get("objects") or {}
-    clicked = objects.get(maps.AREAS_LAYER) or []
+    clicked = objects.get(maps.AREAS_LAYER) or objects.get(maps.FACILITIES_LAYER) or []
     if clicked and clicked[0].get("slug"):
         state.put("carte_open", clicked[0]["slug"])
 

@@ -12,7 +12,6 @@ from components import data, layout, links, meeting_forms, state
 from components import governance as gov
 from pilotage import exporters
 from pilotage.formats import format_date, plural
-from pilotage.queries import contracts as contract_queries
 from pilotage.queries import governance as queries
 from pilotage.queries.governance import MeetingRecord, MeetingSheet
 
@@ -71,21 +70,11 @@ def _header(sheet: MeetingSheet) -> None:
     layout.source_line(sheet.source)
 
 
-def _options(record: MeetingRecord) -> tuple[dict[int, str], dict[int, str], pd.DataFrame]:
-    sheet = record.sheet
-    hoods = data.read(contract_queries.list_neighbourhoods, contract_id=sheet.contract_id)
-    priorities = data.read(queries.list_priority_options, contract_id=sheet.contract_id,
-                           neighbourhood_id=sheet.neighbourhood_id)
-    numbers = priorities.groupby("programme").cumcount() + 1
-    labels = {int(r.id): f"{r.programme} — {r.number or f'priorité {n}'} : {r.text[:90]}"
-              for r, n in zip(priorities.itertuples(), numbers, strict=True)}
-    organisations = data.read(queries.list_organisations, contract_id=sheet.contract_id)
-    return {int(r.id): r.name for r in hoods.itertuples()}, labels, organisations
-
-
 def _actions(record: MeetingRecord, editable: bool) -> None:
     sheet = record.sheet
     bar = st.container(horizontal=True, gap="small")
+    with bar:
+        links.page_link("seance", "Ouvrir en mode séance", ":material/co_present:", id=str(sheet.id))
     if editable:
         _edit_buttons(record, bar)
     problem = exporters.pdf_font_problem()
@@ -102,7 +91,7 @@ def _actions(record: MeetingRecord, editable: bool) -> None:
 
 def _edit_buttons(record: MeetingRecord, bar) -> None:
     sheet = record.sheet
-    hoods, priorities, organisations = _options(record)
+    hoods, priorities, organisations = meeting_forms.form_options(sheet)
     if bar.button("Modifier", icon=":material/edit:"):
         meeting_forms.edit_meeting(sheet)
     if sheet.status == "prevue" and not sheet.replaced_by_id and bar.button("Reporter", icon=":material/redo:"):

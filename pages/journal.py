@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -12,9 +13,10 @@ from components import data
 from pilotage.formats import format_datetime
 from pilotage.queries import accounts as account_queries
 
+PARIS = ZoneInfo("Europe/Paris")
 OBJECT_LABELS = {"user": "Compte", "database": "Base de données", "swot_item": "Élément FFOM",
                  "neighbourhood": "Quartier", "priority_update": "Point d'avancement", "meeting": "Instance",
-                 "decision": "Décision"}
+                 "decision": "Décision", "agenda_item": "Point d'ordre du jour", "attendance": "Présences"}
 ACTION_LABELS = {"create": "Création", "update": "Modification", "archive": "Archivage", "seed": "Chargement",
                  "reset_password": "Mot de passe réinitialisé", "import": "Import"}
 
@@ -45,10 +47,12 @@ def render() -> None:
         right.code(_pretty(row.after), language="json")
 
 
-def _local(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone()
+def _local(value) -> dt.datetime:
+    """The moment in French time (stored in UTC; SQLite returns it without its time zone)."""
+    moment = pd.Timestamp(value).to_pydatetime()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(PARIS)
 
 
 def _table(events: pd.DataFrame) -> pd.DataFrame:

@@ -147,7 +147,7 @@ def _summary(shown: pd.DataFrame, contract: ContractSummary, today: dt.date) -> 
     hoods = data.read(progress_queries.list_neighbourhood_states, contract_id=contract.id, today=today)
     for row in hoods[hoods["revue_without_points"]].itertuples():
         st.warning(f"{STALE_ICON} {row.name} : la dernière revue de projet ({format_date(row.last_revue_on)}) n'a "
-                   "produit aucun point d'avancement.", icon="⚠️")
+                   "produit aucun point d'avancement.", icon=":material/warning:")
     _programmes_table(shown)
 
 
@@ -200,9 +200,9 @@ def _cell_detail(shown, matrix: FrameworkMatrix, columns: pd.DataFrame, hoods: l
     labels = {ALL: "Tous les objectifs"} | {
         r.key: f"{r.code} {r.title}" if r.key.startswith("objectif-") else r.label for r in columns.itertuples()}
     left, right = st.columns(2)
-    hood = left.selectbox("Quartier", [ALL, *hoods], key=f"pilotage_prio_cell_hood_{contract.id}",
+    hood = left.selectbox("Quartier de la case", [ALL, *hoods], key=f"pilotage_prio_cell_hood_{contract.id}",
                           format_func=lambda h: "Tous les quartiers" if h == ALL else h)
-    column = right.selectbox("Objectif du socle commun", list(labels), format_func=labels.get,
+    column = right.selectbox("Objectif de la case", list(labels), format_func=labels.get,
                              key=f"pilotage_prio_cell_col_{contract.id}")
     linked = matrix.links.groupby("priority_id")["key"].apply(set).to_dict()
     keep = [(hood in (ALL, r.hood)) and (column == ALL or column in linked.get(int(r.priority_id), {UNLINKED_KEY}))
@@ -276,7 +276,7 @@ def _trend(shown: pd.DataFrame, contract: ContractSummary, today: dt.date) -> No
 def _attention(shown: pd.DataFrame) -> None:
     flagged = shown[shown["weather"].isin(["compromis", "appui_necessaire"]) | shown["stale"]]
     if flagged.empty:
-        st.success("Rien de compromis ni de sans nouvelles dans cette sélection.", icon="✅")
+        st.success("Rien de compromis ni de sans nouvelles dans cette sélection.", icon=":material/check_circle:")
         return
     rank = [0 if w == "compromis" else 1 if stale else 2 for w, stale in zip(flagged["weather"], flagged["stale"],
                                                                               strict=True)]
@@ -296,7 +296,7 @@ def _follow(contract: ContractSummary) -> None:
     labels = {int(r.id): r.name + (f" — {r.neighbourhood_name}" if isinstance(r.neighbourhood_name, str)
                                    and r.neighbourhood_name not in r.name else "")
               for r in programmes.itertuples()}
-    chosen = st.selectbox("Programme", list(labels), format_func=labels.get,
+    chosen = st.selectbox("Programme à suivre", list(labels), format_func=labels.get,
                           key=f"pilotage_prio_follow_{contract.id}")
     actor = state.current_actor()
     hood_id = programmes.set_index("id").loc[chosen, "neighbourhood_id"]

@@ -6,13 +6,13 @@ import html
 
 import streamlit as st
 
-from components import data, layout, portrait, programmes, progress_views, state, swot
+from components import data, layout, maps, portrait, programmes, progress_views, state, swot
 from pilotage.formats import KIND_LABELS, format_number
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries import neighbourhoods as hood_queries
 from pilotage.queries.neighbourhoods import NeighbourhoodProfile
 
-SECTIONS = {"portrait": "Portrait", "ffom": "FFOM", "projet": "Projet de quartier"}
+SECTIONS = {"portrait": "Portrait", "ffom": "FFOM", "projet": "Projet de quartier", "carte": "Carte"}
 
 
 def render() -> None:
@@ -26,6 +26,8 @@ def render() -> None:
     section = _section()
     if section == "portrait":
         portrait.render(profile, data.read(hood_queries.list_portrait, neighbourhood_id=profile.id))
+    elif section == "carte":
+        maps.neighbourhood_minimap(profile.id)
     elif section == "ffom":
         swot.render(profile, state.current_actor())
     else:
@@ -75,6 +77,7 @@ def _projects(profile: NeighbourhoodProfile) -> None:
     if found.empty:
         st.info(f"Aucun projet de quartier n'est encore enregistré pour {profile.name}.")
         return
+    progress_views.render_neighbourhood_state(profile.id)
     progress_views.render_bulk_update(profile.id, state.current_actor())
     for programme in found.itertuples():
         with st.container(border=True):

@@ -22,8 +22,9 @@ OFFICIAL_CODE_MAX = 20
 
 def normalise_name(text: str | None) -> str:
     """'Quartier Orchamps-Palente' -> 'orchamps palente': no accents, case, punctuation nor prefix."""
-    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
-    words = re.sub(r"[^a-z0-9]+", " ", ascii_text).split()
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower().replace("œ", "oe")
+    words = re.sub(r"[^a-z0-9]+", " ", plain.replace("æ", "ae")).split()  # apostrophes and dashes separate words
     while len(words) > 1 and (words[0] in NAME_PREFIXES or words[0] in STOP_WORDS):
         words = words[1:]
     return " ".join(words)
@@ -35,6 +36,7 @@ def name_tokens(text: str | None) -> frozenset[str]:
 
 
 def normalise_code(text: str | None) -> str:
+    """'qn 02501m' -> 'QN02501M'."""
     return re.sub(r"\s+", "", text or "").upper()
 
 
@@ -84,6 +86,7 @@ class ImportPlan:
 
     @property
     def errors(self) -> tuple[Match, ...]:
+        """The matches whose geometry is refused."""
         return tuple(m for m in self.matches if m.error)
 
     @property

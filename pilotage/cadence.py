@@ -60,15 +60,17 @@ class YearCount:
 
     @property
     def is_gap(self) -> bool:
+        """Whether the grid flags this cell (missing, to schedule, to confirm)."""
         return self.state in GAP_STATES
 
     @property
     def label(self) -> str:
-        """'✔ 2/2 conforme', '✘ 1/2 manquant' — symbol, count (against the minimum when it is also the
-        maximum or there is no maximum) and words."""
+        """'✔ 2/2 conforme', '✘ 1/2 manquant', '✔ 3 conforme' — symbol, count and words; the count is shown
+        against the minimum when the rule is an exact number or when the count falls short of it."""
         icon, words = STATES[self.state]
         counted = self.held + self.planned + self.unconfirmed
-        target = f"/{self.minimum}" if self.minimum and self.maximum in (None, self.minimum) else ""
+        exact = self.maximum == self.minimum
+        target = f"/{self.minimum}" if self.minimum and (exact or counted < self.minimum) else ""
         return f"{icon} {counted}{target} {words}"
 
 

@@ -129,13 +129,15 @@ class _Document(FPDF):
         self.set_auto_page_break(True, margin=18)
 
     def footer(self) -> None:
+        """The title and the page number at the foot of every page."""
         self.set_y(-13)
         self.set_font(FONT, "", 8)
         self.set_text_color(90, 90, 90)
         self.cell(0, 5, f"{self.footer_title} — page {self.page_no()} / {{nb}}", align="C")
 
     def heading(self, text: str) -> None:
-        if self.will_page_break(24):  # never leave a heading alone at the foot of a page
+        """A section title, never alone at the foot of a page."""
+        if self.will_page_break(24):
             self.add_page()
         self.ln(3)
         self.set_font(FONT, "B", 12)
@@ -144,6 +146,7 @@ class _Document(FPDF):
         self.set_font(FONT, "", 9.5)
 
     def line_of(self, label: str, value: str | None) -> None:
+        """'Label : value' on its own line (nothing when there is no value)."""
         if not value:
             return
         self.set_font(FONT, "B", 9.5)
@@ -153,10 +156,12 @@ class _Document(FPDF):
         self.ln(5.6)
 
     def paragraph(self, text: str, style: str = "") -> None:
+        """A wrapped paragraph in the body size."""
         self.set_font(FONT, style, 9.5)
-        self.multi_cell(0, 5.2, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 5.2, text, new_x="LMARGIN", new_y="NEXT", align="L")
 
     def grid(self, headers: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
+        """A table with a shaded header row; column widths in millimetres."""
         self.set_font(FONT, "", 8.5)
         with self.table(col_widths=widths, text_align="LEFT", line_height=4.6, padding=1.2,
                         headings_style=_heading_style()) as table:

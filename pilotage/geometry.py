@@ -43,9 +43,9 @@ def clean_geometry(data: Any) -> CleanGeometry:
         raise GeometryError(f"géométrie illisible ({exc})") from exc
     if geometry.is_empty:
         raise GeometryError("géométrie vide")
-    if geometry.is_valid:
+    if geometry.is_valid and geometry.area > 0:
         return CleanGeometry(geometry, repaired=False, problem=None)
-    problem = explain_validity(geometry)
+    problem = explain_validity(geometry) if not geometry.is_valid else "surface nulle"
     repaired = polygonal_part(make_valid(geometry))
     if repaired is None or repaired.area <= 0:
         raise GeometryError(f"géométrie invalide et impossible à réparer ({problem})")
@@ -67,8 +67,10 @@ def display_geometry(geometry: BaseGeometry, tolerance: float = DISPLAY_TOLERANC
     """Simplified, snapped to ~1 m and rounded: what is stored and sent to the browser."""
     simple = shapely.set_precision(geometry.simplify(tolerance, preserve_topology=True), 10 ** -DISPLAY_DECIMALS)
     if not simple.is_valid:
-        simple = polygonal_part(make_valid(simple)) or geometry
-    simple = polygonal_part(simple) or geometry
+        simple = polygonal_part(make_valid(simple)) or simple
+    simple = polygonal_part(simple)
+    if simple is None:
+        raise GeometryError("contour trop petit : il disparaît une fois simplifié pour l'affichage")
     return round_geometry(mapping(simple))
 
 
@@ -134,20 +136,6 @@ def view_of(bounds: tuple[float, float, float, float] | None, width: int = 900, 
     return View(round((south + north) / 2, 5), round((west + east) / 2, 5), round(min(zoom - 0.35, max_zoom), 2))
 
 
-def label_point(geometry: dict | None, on_top: bool = False) -> tuple[float, float] | None:
-    """Where to write a contour's name: inside its largest polygon, or above it (on_top: x inside, y its north)."""
-    polygons = polygons_of(geometry)
-    if not polygons:
-        return None
-    try:
-        largest = max((Polygon(rings[0], rings[1:]) for rings in polygons), key=lambda p: p.area)
-        point = largest.representative_point()
-    except (ValueError, shapely.errors.GEOSException):
-        return None
-    y = largest.bounds[3] if on_top else point.y
-    return round(point.x, DISPLAY_DECIMALS), round(y, DISPLAY_DECIMALS)
-
-
 def hatch_lines(geometry: dict | None, spacing: float) -> list[list[list[float]]]:
     """Diagonal lines `spacing` degrees apart, clipped to a contour: the hatching of an area without data."""
     polygons = polygons_of(geometry)
@@ -167,3 +155,13 @@ def hatch_lines(geometry: dict | None, spacing: float) -> list[list[list[float]]
         lines += [[[round(x, DISPLAY_DECIMALS), round(y, DISPLAY_DECIMALS)] for x, y in part.coords]
                   for part in parts if part.geom_type == "LineString" and not part.is_empty]
     return lines
+
+
+def coarser(geometry: dict, tolerance: float) -> dict:
+    """A stored contour simplified further for a far view (a national map needs no street-level detail)."""
+    if tolerance <= DISPLAY_TOLERANCE * 1.5:
+        return geometry
+    try:
+        return display_geometry(shape(geometry), tolerance)
+    except (GeometryError, ValueError, shapely.errors.GEOSException):
+        return geometry  # too small to simplify further: keep it as stored

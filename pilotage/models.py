@@ -380,6 +380,8 @@ class Meeting(Versioned, Sourced, Base):
     quote: Mapped[str | None] = mapped_column(Text)
     # The postponed (reportée) meeting this one holds at a new date; see pilotage/cadence.py.
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    # The séance's running order when a contributor changed it (None: the default order, pilotage/seance.py).
+    running_order: Mapped[list | None] = mapped_column(JSON)
 
 
 class AgendaItem(Versioned, Base):

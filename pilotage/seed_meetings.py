@@ -49,6 +49,7 @@ class MeetingDetailsLoader:
         self.counts: dict[str, int] = {"attendance": 0, "agenda_items": 0, "decisions": 0}
 
     def organisation(self, name: str | None) -> Organisation | None:
+        """The organisation of that exact name (a signatory), or a clear error."""
         if not name:
             return None
         if name not in self.organisations:
@@ -61,6 +62,7 @@ class MeetingDetailsLoader:
         return self.priority_ref(str(reference)) if reference else None
 
     def hood_id(self, slug: str | None) -> int | None:
+        """The id of the contract's neighbourhood `slug` (None for none)."""
         return self.neighbourhoods[slug].id if slug else None
 
     def load(self, meeting: Meeting, item: dict) -> None:
@@ -91,6 +93,7 @@ class MeetingDetailsLoader:
             self.decision(meeting, None, decision, inherited)
 
     def person(self, name: str | None, organisation: Organisation | None) -> Person | None:
+        """The person or service owning a decision, created once per organisation."""
         if not name:
             return None
         key = (name, organisation.id if organisation else None)
@@ -101,6 +104,7 @@ class MeetingDetailsLoader:
         return self.people[key]
 
     def decision(self, meeting: Meeting, agenda: AgendaItem | None, item: dict, inherited: dict) -> None:
+        """One decision of a meeting (of an agenda item when given); its key is kept for `takes_up`."""
         owner = self.organisation(item.get("owner"))
         person = self.person(item.get("owner_person"), owner)
         priority = self.priority(item.get("priority"))

@@ -328,6 +328,7 @@ def upgrade() -> None:
     sa.Column('minutes', sa.Text(), nullable=True),
     sa.Column('quote', sa.Text(), nullable=True),
     sa.Column('replaces_id', sa.Integer(), nullable=True),
+    sa.Column('running_order', sa.JSON(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('source', sa.String(length=200), nullable=True),
     sa.Column('illustrative', sa.Boolean(), nullable=False),

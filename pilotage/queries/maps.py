@@ -14,7 +14,7 @@ from pilotage.queries.base import frame
 NEIGHBOURHOOD_COLUMNS = ["id", "contract_id", "slug", "name", "kind", "commune", "population", "population_year",
                          "official_code", "geometry", "geometry_approximate", "geometry_source", "version"]
 FACILITY_COLUMNS = ["id", "name", "kind", "commune", "address", "latitude", "longitude", "location_approximate",
-                    "source", "neighbourhoods"]
+                    "source"]
 VALUE_COLUMNS = ["neighbourhood_id", "value", "year", "source", "source_detail", "illustrative"]
 
 
@@ -43,17 +43,20 @@ def list_map_facilities(session: Session, *, contract_id: int | None = None,
         statement = statement.where(Facility.id.in_(
             select(facility_neighbourhood.c.facility_id)
             .where(facility_neighbourhood.c.neighbourhood_id == neighbourhood_id)))
-    facilities = frame(session, statement.order_by(Facility.id), FACILITY_COLUMNS[:-1])
+    facilities = frame(session, statement.order_by(Facility.id), FACILITY_COLUMNS)
     served = session.execute(
-        select(facility_neighbourhood.c.facility_id, Neighbourhood.name)
+        select(facility_neighbourhood.c.facility_id, Neighbourhood.name, Neighbourhood.slug)
         .join(Neighbourhood, Neighbourhood.id == facility_neighbourhood.c.neighbourhood_id)
         .where(facility_neighbourhood.c.facility_id.in_(facilities["id"].tolist()))
         .order_by(Neighbourhood.position)
     ).all()
     names: dict[int, list[str]] = {}
-    for facility_id, name in served:
+    slugs: dict[int, list[str]] = {}
+    for facility_id, name, slug in served:
         names.setdefault(facility_id, []).append(name)
+        slugs.setdefault(facility_id, []).append(slug)
     facilities["neighbourhoods"] = facilities["id"].map(lambda i: ", ".join(names.get(i, [])))
+    facilities["neighbourhood_slugs"] = facilities["id"].map(lambda i: tuple(slugs.get(i, [])))
     return facilities
 
 

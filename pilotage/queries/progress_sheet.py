@@ -110,17 +110,18 @@ def check_progress_sheet(session: Session, *, scope_kind: str, scope_id: int, co
 def list_sheet_scopes(session: Session, *, contract_id: int) -> pd.DataFrame:
     """The scopes an update sheet can be made for: neighbourhoods with priorities, then every programme."""
     programmes = session.execute(
-        select(Programme.id, Programme.name, Programme.neighbourhood_id, Neighbourhood.name, Neighbourhood.position)
+        select(Programme.id, Programme.name, Programme.neighbourhood_id, Neighbourhood.name, Programme.slug,
+               Neighbourhood.slug)
         .outerjoin(Neighbourhood, Neighbourhood.id == Programme.neighbourhood_id)
         .where(Programme.contract_id == contract_id,
                Programme.id.in_(select(Priority.programme_id)))
         .order_by(Neighbourhood.position, Programme.position)
     ).all()
     rows, hoods_seen = [], set()
-    for _, _, hood_id, hood_name, _ in programmes:
+    for _, _, hood_id, hood_name, _, hood_slug in programmes:
         if hood_id is not None and hood_id not in hoods_seen:
             hoods_seen.add(hood_id)
-            rows.append(("quartier", hood_id, f"Quartier {hood_name} (tous ses programmes)", hood_id))
-    for programme_id, name, hood_id, _, _ in programmes:
-        rows.append(("programme", programme_id, name, hood_id))
-    return pd.DataFrame(rows, columns=["kind", "id", "label", "neighbourhood_id"])
+            rows.append(("quartier", hood_id, f"Quartier {hood_name} (tous ses programmes)", hood_id, hood_slug))
+    for programme_id, name, hood_id, _, slug, _ in programmes:
+        rows.append(("programme", programme_id, name, hood_id, slug))
+    return pd.DataFrame(rows, columns=["kind", "id", "label", "neighbourhood_id", "slug"])

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pilotage import audit
-from pilotage.boundaries import Columns, ImportPlan, Target, Unmatched, plan_import
+from pilotage.boundaries import Columns, ImportPlan, Match, Target, Unmatched, plan_import
 from pilotage.boundary_files import read_boundary_file
 from pilotage.errors import ValidationError
 from pilotage.formats import format_date, plural
@@ -48,11 +48,7 @@ def import_boundaries(
     ensure_permission(actor, ADMIN)
     contract = get_or_fail(session, Contract, contract_id, "Contrat")
     boundary_file = read_boundary_file(filename, content)
-    for label, name in (("code", columns.code), ("nom", columns.name), ("commune", columns.commune)):
-        if name is not None and name not in boundary_file.property_names:
-            raise ValidationError(f"La propriété « {name} » choisie pour le {label} n'existe pas dans le fichier.")
-    if not columns.code and not columns.name:
-        raise ValidationError("Choisissez au moins la propriété qui porte le code ou celle qui porte le nom.")
+    _check_columns(boundary_file.property_names, columns)
     hoods = list(session.scalars(select(Neighbourhood).where(Neighbourhood.contract_id == contract.id)
                                  .order_by(Neighbourhood.position, Neighbourhood.id)))
     plan = plan_import(boundary_file, targets_of(hoods), columns)
@@ -68,11 +64,8 @@ def import_boundaries(
         for match in plan.matches:
             hood = by_id[match.neighbourhood_id]
             before = audit.snapshot(hood)
-            hood.geometry = match.geometry
-            hood.geometry_approximate = False
-            hood.geometry_source = source[:300]
+            _apply(hood, match, source)
             if match.new_code:
-                hood.official_code = match.new_code
                 codes.append(f"{hood.name} : {match.new_code}")
             session.flush()
             audit.record(session, actor, "import", "neighbourhood", hood.id,
@@ -83,6 +76,22 @@ def import_boundaries(
                             unmatched=plan.unmatched, missing=plan.missing)
 
     return run_write(session, write)
+
+
+def _check_columns(names: tuple[str, ...], columns: Columns) -> None:
+    for label, name in (("code", columns.code), ("nom", columns.name), ("commune", columns.commune)):
+        if name is not None and name not in names:
+            raise ValidationError(f"La propriété « {name} » choisie pour le {label} n'existe pas dans le fichier.")
+    if not columns.code and not columns.name:
+        raise ValidationError("Choisissez au moins la propriété qui porte le code ou celle qui porte le nom.")
+
+
+def _apply(hood: Neighbourhood, match: Match, source: str) -> None:
+    hood.geometry = match.geometry
+    hood.geometry_approximate = False
+    hood.geometry_source = source[:300]
+    if match.new_code:
+        hood.official_code = match.new_code
 
 
 def _refuse_unless_ready(plan: ImportPlan) -> None:

@@ -66,6 +66,13 @@ def _scope(session: Session, contract_id: int, neighbourhood_id: int | None,
     return neighbourhood_id, programme_id
 
 
+def _check_status(status: str, date: dt.date) -> None:
+    if status not in MEETING_STATUSES:
+        raise ValidationError(f"Statut inconnu : {status}.")
+    if status == "tenue" and date > dt.date.today():
+        raise ValidationError("Une instance dont la date n'est pas encore passée ne peut pas être « tenue ».")
+
+
 def _meeting_for_edit(session: Session, actor: Actor, meeting_id: int) -> Meeting:
     """The meeting, once the actor's right on its neighbourhood (or on the whole contract) is checked."""
     meeting = get_or_fail(session, Meeting, meeting_id, "Instance")
@@ -86,8 +93,7 @@ def create_meeting(session: Session, actor: Actor, *, contract_id: int, kind: st
     ensure_permission(actor, EDIT, neighbourhood_id)
     if kind not in MEETING_KINDS:
         raise ValidationError(f"Type d'instance inconnu : {kind}.")
-    if status not in MEETING_STATUSES:
-        raise ValidationError(f"Statut inconnu : {status}.")
+    _check_status(status, _check_date(date))
     if kind in KINDS_WITH_NEIGHBOURHOOD and neighbourhood_id is None:
         raise ValidationError("Une revue de projet concerne un quartier : choisissez-le.")
     meeting = Meeting(contract_id=contract_id, kind=kind, title=_text(title, "Intitulé", True, 300),
@@ -111,8 +117,7 @@ def update_meeting(session: Session, actor: Actor, meeting_id: int, *, expected_
     """Change a meeting's header, status or minutes (use postpone_meeting to move it to a new date)."""
     meeting = _meeting_for_edit(session, actor, meeting_id)
     ensure_version(meeting, expected_version)
-    if status not in MEETING_STATUSES:
-        raise ValidationError(f"Statut inconnu : {status}.")
+    _check_status(status, _check_date(date))
     values = {"title": _text(title, "Intitulé", True, 300), "date": _check_date(date), "start_time": start_time,
               "place": _text(place, "Lieu", limit=300), "chairs": _text(chairs, "Présidence"), "status": status,
               "minutes": _text(minutes, "Compte rendu")}

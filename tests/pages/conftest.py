@@ -15,6 +15,7 @@ from pilotage.queries import contracts as contract_queries
 from pilotage.services import accounts
 from pilotage.services.accounts import INITIAL_ADMIN, ensure_initial_admin
 
+CURRENT_CONTRACT_SLUG = "gbm-2024-2030"
 CONTRIBUTOR_NEIGHBOURHOOD = "Planoise"
 
 
@@ -46,7 +47,7 @@ def actors(app_env, seeded_db) -> dict[str, Actor]:
         ensure_initial_admin(session, ADMIN_PASSWORD)  # what the app's bootstrap does on a database without accounts
     with session_scope(seeded_db.sessions) as session:
         admin = account_queries.authenticate(session, INITIAL_ADMIN, ADMIN_PASSWORD)
-        current = contract_queries.list_contracts(session)[0]
+        current = next(c for c in contract_queries.list_contracts(session) if c.slug == CURRENT_CONTRACT_SLUG)
         hoods = contract_queries.list_neighbourhoods(session, contract_id=current.id)
         planoise = int(hoods.loc[hoods["name"] == CONTRIBUTOR_NEIGHBOURHOOD, "id"].item())
         accounts.create_user(session, admin, username="lea.lecture", display_name="Léa Lecture", role="lecteur",

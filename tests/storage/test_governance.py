@@ -40,7 +40,7 @@ def seeded_meeting(session, kind: str, date: dt.date, slug: str | None = None) -
 
 def test_an_open_follow_up_appears_on_the_next_revue_of_the_same_neighbourhood_and_closing_it_is_tracked(session):
     admin = admin_actor(session)
-    spring = revue(session, admin, "cite-viotte", D(2031, 4, 8), status="tenue")
+    spring = revue(session, admin, "cite-viotte", D(2031, 4, 8))
     autumn = revue(session, admin, "cite-viotte", D(2031, 10, 14))
     elsewhere = revue(session, admin, "secteur-pesty", D(2031, 10, 14))
     item = governance.add_agenda_item(session, admin, spring, title="Apaisement de la circulation",
@@ -205,6 +205,7 @@ def test_attendance_is_recorded_per_organisation_and_a_stale_form_is_refused(ses
     ({"kind": "revue_projet", "title": "Revue"}, "revue de projet concerne un quartier"),
     ({"kind": "copil", "title": "  "}, "Intitulé"),
     ({"kind": "fete", "title": "Fête"}, "Type d'instance inconnu"),
+    ({"kind": "copil", "title": "COPIL", "status": "tenue"}, "ne peut pas être « tenue »"),
 ])
 def test_meeting_validation(session, values, message):
     with pytest.raises(ValidationError, match=message):

@@ -78,7 +78,8 @@ def test_a_rule_without_maximum_shows_its_minimum_and_never_exceeds():
     cell = count(facts, 2024, minimum=12, maximum=None)
 
     assert cell.label == "✘ 11/12 manquant"
-    assert count(facts + [MeetingFact(D(2024, 8, 20), "tenue")] * 3, 2024, 12, None).state == "conforme"
+    enough = count(facts + [MeetingFact(D(2024, 8, 20), "tenue")] * 3, 2024, 12, None)
+    assert (enough.state, enough.label) == ("conforme", "✔ 14 conforme")
 
 
 def test_a_range_rule_shows_the_count_alone():
