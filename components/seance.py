@@ -3,11 +3,12 @@ contrast, no sidebar; every state in words and symbol, the colour only repeating
 
 from __future__ import annotations
 
+import base64
 import html
-import json
 
 import streamlit as st
 
+from pilotage import seance_charts
 from pilotage.formats import format_date
 from pilotage.queries.seance import Seance
 from pilotage.seance_slides import Figure, Item, Slide, Table
@@ -46,6 +47,8 @@ CSS = """
   .sc-table td:not(:first-child), .sc-table th:not(:first-child) { white-space: nowrap; width: 1%; }
   .sc-table td { padding: 0.1em 0.35em; border: 0.04em solid #94a3b8; }
   .sc-table td.sc-gap { background: #fdecec; font-weight: 700; }
+  .sc-chart img { display: block; width: 100%; height: auto; max-height: calc(100vh - 9em);
+                  object-fit: contain; object-position: left top; }
   .sc-note { font-size: 0.56em; color: #374151; margin-top: 0.3em; }
   .sc-t-w-securise { background: #e7f6ec; color: #14532d; }
   .sc-t-w-atteignable { background: #e0ecff; color: #1e3a8a; }
@@ -121,15 +124,21 @@ def slide_html(slide: Slide, band: str) -> str:
         parts.append(_table(slide.table))
     if slide.empty and not (slide.figures or slide.items or slide.table or slide.chart):
         parts.append(f"<div class='sc-empty'>{_e(slide.empty)}</div>")
-    if slide.note and not slide.chart:
+    if slide.chart:
+        parts.append(f"<div class='sc-chart'><img alt='{_e(slide.chart_text)}' "
+                     f"src='data:image/svg+xml;base64,{chart_svg(slide.chart)}'></div>")
+    if slide.note:
         parts.append(f"<div class='sc-note'>{_e(slide.note)}</div>")
     return f"<div class='sc-slide' data-step='{_e(slide.step)}'>{''.join(parts)}</div>"
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def chart_svg(spec: str) -> str:
+    """A chart drawn once as SVG (base64), an image that grows with the screen like the text; its words go in
+    the image's alt text."""
+    return base64.b64encode(seance_charts.to_svg(spec).encode("utf-8")).decode("ascii")
+
+
 def render_slide(slide: Slide, band: str) -> None:
-    """One screen: its text in large type, its chart (the same figures in words for screen readers), its note."""
+    """One screen: its text in large type, its chart, its footnote."""
     st.html(slide_html(slide, band))
-    if slide.chart:
-        st.vega_lite_chart(spec=json.loads(slide.chart), width="stretch", theme=None, alt=slide.chart_text)
-        if slide.note:
-            st.html(f"<div class='sc-slide'><div class='sc-note'>{_e(slide.note)}</div></div>")

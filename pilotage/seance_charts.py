@@ -59,43 +59,49 @@ def area_comparison(frame: pd.DataFrame, areas: list[str]) -> str:
     `frame`: label (indicator, short), area, value (number), shown (French formatted value)."""
     base = alt.Chart(frame).encode(
         y=alt.Y("label:N", title=None, sort=list(dict.fromkeys(frame["label"])),
-                axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=420)),
+                axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=560)),
         yOffset=alt.YOffset("area:N", sort=areas),
-        x=alt.X("value:Q", title="%", axis=alt.Axis(grid=False), scale=alt.Scale(domainMin=0)),
+        x=alt.X("value:Q", title="%", axis=alt.Axis(grid=False, tickCount=5), scale=alt.Scale(domainMin=0)),
     )
     colour = alt.Color("area:N", sort=areas, title=None, legend=alt.Legend(orient="top", direction="horizontal"),
                        scale=alt.Scale(domain=areas, range=list(AREA_COLOURS[:len(areas)])))
     bars = base.mark_bar(height={"band": 0.9}).encode(color=colour)
     text = base.mark_text(align="left", dx=8, fontSize=SIZE - 2, color=INK).encode(text="shown:N")
     height = max(HEIGHT, 46 * len(frame))
-    return _spec(alt.layer(bars, text).properties(width=WIDTH - 300, height=min(height, 420)))
+    return _spec(alt.layer(bars, text).properties(width=WIDTH - 420, height=min(height, 420)))
 
 
 def neighbourhood_weather(frame: pd.DataFrame, hoods: list[str]) -> str:
-    """Each neighbourhood's priorities stacked by météo; each segment says its symbol and count.
+    """Each neighbourhood's priorities stacked by météo; each segment wide enough says its symbol and count.
 
     `frame`: hood, weather (code), count."""
     shown = frame[frame["count"] > 0].copy()
-    shown["meteo"] = shown["weather"].map(weather_label)
     shown["order"] = shown["weather"].map(WEATHERS.index)
-    shown["text"] = [f"{WEATHER_ICONS[w]} {c}" for w, c in zip(shown["weather"], shown["count"], strict=True)]
+    shown = shown.sort_values(["hood", "order"])
+    shown["meteo"] = shown["weather"].map(weather_label)
+    shown["middle"] = shown.groupby("hood")["count"].cumsum() - shown["count"] / 2
+    widest = shown.groupby("hood")["count"].sum().max()
+    shown["text"] = [f"{WEATHER_ICONS[w]} {c}" if c >= 0.06 * widest else ""
+                     for w, c in zip(shown["weather"], shown["count"], strict=True)]
     labels = [weather_label(w) for w in WEATHERS]
-    base = alt.Chart(shown).encode(
-        y=alt.Y("hood:N", title=None, sort=hoods),
-        x=alt.X("sum(count):Q", stack="zero", title="Nombre de priorités", axis=alt.Axis(grid=False, tickCount=5)),
+    y = alt.Y("hood:N", title=None, sort=hoods)
+    bars = alt.Chart(shown).mark_bar(height={"band": 0.75}, stroke="white", strokeWidth=2).encode(
+        y=y, x=alt.X("sum(count):Q", stack="zero", title="Nombre de priorités",
+                     axis=alt.Axis(grid=False, tickCount=5)),
         order=alt.Order("order:Q"),
-    )
-    bars = base.mark_bar(height={"band": 0.75}, stroke="white", strokeWidth=2).encode(
         color=alt.Color("meteo:N", title=None, sort=labels,
                         scale=alt.Scale(domain=labels, range=[WEATHER_COLOURS[w] for w in WEATHERS]),
                         legend=alt.Legend(orient="top", direction="horizontal")))
-    text = base.mark_text(color="white", fontWeight="bold", fontSize=SIZE - 2, align="center").encode(
-        x=alt.X("middle:Q"), text="text:N").transform_joinaggregate(total="sum(count)", groupby=["hood"]) \
-        .transform_window(top="sum(count)", sort=[alt.SortField("order")], groupby=["hood"],
-                          frame=[None, 0]) \
-        .transform_calculate(middle="datum.top - datum.count / 2") \
-        .transform_filter("datum.count / datum.total >= 0.06")
+    text = alt.Chart(shown).mark_text(color="white", fontWeight="bold", fontSize=SIZE - 2).encode(
+        y=y, x=alt.X("middle:Q"), text="text:N")
     return _spec(alt.layer(bars, text).properties(width=WIDTH, height=min(HEIGHT + 40, 58 * len(hoods) + 20)))
+
+
+def to_svg(spec: str) -> str:
+    """The chart as SVG (rendered offline): on the wall it scales with the screen like the rest of the slide."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec)
 
 
 def to_png(spec: str, width_px: int = 2200) -> bytes:

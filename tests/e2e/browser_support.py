@@ -10,6 +10,7 @@ from pilotage.db import make_engine, make_session_factory, session_scope
 from pilotage.queries import accounts as account_queries
 from pilotage.services import accounts
 from pilotage.services.accounts import INITIAL_ADMIN, ensure_initial_admin
+from tests.factories import neighbourhood_id
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ADMIN_PASSWORD = "Essai-admin-2024"  # PILOTAGE_ADMIN_PASSWORD of the servers under test
@@ -23,8 +24,9 @@ FIRST_RUN_TIMEOUT_MS = 120_000  # the first request migrates and seeds an empty 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
-def add_reader(database_url: str) -> None:
-    """The administrator and a lecteur account, written straight into the database the server will use."""
+def add_account(database_url: str, username: str, password: str, display_name: str, role: str = "contributeur",
+                neighbourhood_slugs: tuple[str, ...] = ()) -> None:
+    """The administrator and one more account, written straight into the database the server will use."""
     engine = make_engine(database_url)
     try:
         sessions = make_session_factory(engine)
@@ -32,10 +34,16 @@ def add_reader(database_url: str) -> None:
             ensure_initial_admin(session, ADMIN_PASSWORD)
         with session_scope(sessions) as session:
             admin = account_queries.authenticate(session, INITIAL_ADMIN, ADMIN_PASSWORD)
-            accounts.create_user(session, admin, username=READER[0], display_name="Léa Lecture", role="lecteur",
-                                 password=READER[1])
+            accounts.create_user(session, admin, username=username, display_name=display_name, role=role,
+                                 password=password,
+                                 neighbourhood_ids=[neighbourhood_id(session, slug) for slug in neighbourhood_slugs])
     finally:
         engine.dispose()
+
+
+def add_reader(database_url: str) -> None:
+    """A lecteur account (READER) in the server's database."""
+    add_account(database_url, *READER, display_name="Léa Lecture", role="lecteur")
 
 
 def settled(page: Page) -> None:

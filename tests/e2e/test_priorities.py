@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import ADMIN_PASSWORD, heading, settled, sign_in, wait_for_sign_in_form
+from browser_support import add_account, heading, settled, sign_in, wait_for_sign_in_form
 from playwright.sync_api import Page, expect
-
-from pilotage.db import make_engine, make_session_factory, session_scope
-from pilotage.queries import accounts as account_queries
-from pilotage.services import accounts
-from pilotage.services.accounts import INITIAL_ADMIN, ensure_initial_admin
-from tests.factories import neighbourhood_id
 
 pytestmark = pytest.mark.e2e
 
@@ -20,18 +14,7 @@ FIRST_PRIORITY = "Mener à bien le projet de renouvellement urbain du quartier"
 
 
 def add_planoise_contributor(database_url: str) -> None:
-    engine = make_engine(database_url)
-    try:
-        sessions = make_session_factory(engine)
-        with session_scope(sessions) as session:
-            ensure_initial_admin(session, ADMIN_PASSWORD)
-        with session_scope(sessions) as session:
-            admin = account_queries.authenticate(session, INITIAL_ADMIN, ADMIN_PASSWORD)
-            accounts.create_user(session, admin, username=CONTRIBUTOR[0], display_name="Dominique Planoise",
-                                 role="contributeur", password=CONTRIBUTOR[1],
-                                 neighbourhood_ids=[neighbourhood_id(session, "planoise")])
-    finally:
-        engine.dispose()
+    add_account(database_url, *CONTRIBUTOR, display_name="Dominique Planoise", neighbourhood_slugs=("planoise",))
 
 
 def figure(page: Page, label: str):
