@@ -94,6 +94,7 @@ def validate_order(order: Sequence[OrderEntry], fmt: str) -> list[str]:
 
 
 def is_default(order: Sequence[OrderEntry], fmt: str) -> bool:
+    """Whether the order is the format's fixed one, every step shown."""
     return tuple(order) == default_order(fmt)
 
 
@@ -112,6 +113,7 @@ def toggle_step(order: Sequence[OrderEntry], step: str) -> tuple[OrderEntry, ...
 
 
 def visible_steps(order: Iterable[OrderEntry]) -> list[str]:
+    """The codes of the steps shown, in order."""
     return [entry.step for entry in order if entry.visible]
 
 

@@ -29,6 +29,7 @@ def _spec(chart: alt.TopLevelMixin) -> str:
 
 
 def weather_label(weather: str) -> str:
+    """'☁ Atteignable'."""
     return f"{WEATHER_ICONS[weather]} {WEATHER_LABELS[weather]}"
 
 

@@ -33,7 +33,7 @@ def overview_slides(contract, figures, milestones: pd.DataFrame, facts: Priority
                f"somme des {figures.qpv_with_population} QPV renseignés sur {figures.qpv_count}"),
         Figure("Priorités suivies", format_number(figures.priorities), plural(figures.programmes, "programme")),
         Figure("Signataires", format_number(figures.signatories), "partenaires du contrat"),
-        Figure("Instances tenues", format_number(figures.meetings_held), "depuis le début du contrat"),
+        Figure("Instances tenues", format_number(figures.meetings_held), f"au {format_date(facts.as_of)}"),
     ]
     ahead = milestones[milestones["date"] >= facts.as_of]
     if not ahead.empty:

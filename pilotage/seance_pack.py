@@ -37,6 +37,7 @@ def pack_slides(seance: Seance) -> list[tuple[str, Slide]]:
 
 
 def when(seance: Seance) -> str:
+    """'13 octobre 2026 à 9 h'."""
     sheet = seance.meeting
     hour = f" à {format_time(sheet.start_time)}" if sheet.start_time else ""
     return f"{format_date(sheet.date)}{hour}"

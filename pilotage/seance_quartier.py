@@ -137,6 +137,7 @@ def changes(facts: PriorityFacts) -> dict[int, Change]:
 
 
 def stale(change: Change, facts: PriorityFacts) -> bool:
+    """'Sans nouvelles' on the séance's date: no point for longer than the contract allows."""
     return facts.stale_months is not None and is_stale(change.recorded_on, facts.as_of, facts.stale_months)
 
 

@@ -102,6 +102,7 @@ def clean(value) -> str | None:
 
 
 def day(value) -> dt.date | None:
+    """A date cell of a DataFrame, None when missing."""
     return None if value is None or (not isinstance(value, dt.date) and pd.isna(value)) else value
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pilotage.formats import format_date
@@ -112,6 +113,13 @@ def last_revues(session: Session, contract_id: int, as_of: dt.date) -> dict[int,
     return {hood: date for hood, date in rows}
 
 
+def _figures_as_of(session: Session, contract_id: int, as_of: dt.date) -> contracts.KeyFigures:
+    """The contract's key figures, the meetings held counted up to the séance's date."""
+    held = session.scalar(select(func.count(Meeting.id)).where(
+        Meeting.contract_id == contract_id, Meeting.status == "tenue", Meeting.date <= as_of))
+    return dataclasses.replace(contracts.get_key_figures(session, contract_id=contract_id), meetings_held=held or 0)
+
+
 def _contract_steps(session: Session, meeting: Meeting, record, previous, as_of: dt.date) -> tuple[Step, ...]:
     contract_id = meeting.contract_id
     summary = next(c for c in contracts.list_contracts(session) if c.id == contract_id)
@@ -123,7 +131,7 @@ def _contract_steps(session: Session, meeting: Meeting, record, previous, as_of:
     cadence = governance.get_cadence(session, contract_id=contract_id, today=as_of)
     return (
         Step("contrat", STEP_TITLES["contrat"], tuple(overview_slides(
-            summary, contracts.get_key_figures(session, contract_id=contract_id),
+            summary, _figures_as_of(session, contract_id, as_of),
             contracts.list_milestones(session, contract_id=contract_id), facts))),
         Step("quartiers", STEP_TITLES["quartiers"], tuple(neighbourhood_slides(
             hoods, facts, last_revues(session, contract_id, as_of)))),
