@@ -76,3 +76,22 @@ def sign_in(page: Page, username: str, password: str) -> None:
     expect(sign_in_button(page)).to_have_count(0)
     expect(page.get_by_text("Se déconnecter")).to_be_visible()
     settled(page)
+
+
+def page_factory(browser):
+    """Generator behind the page fixtures: yields make(width, height) -> a page in its own browser context.
+
+    Each page has its own cookies, hence its own Streamlit session; every context is closed afterwards.
+    """
+    contexts = []
+
+    def make(width: int = 1280, height: int = 720):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
+                                      timezone_id="Europe/Paris")
+        context.set_default_timeout(STEP_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()

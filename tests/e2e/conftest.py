@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from browser_support import ADMIN_PASSWORD, PROJECT_ROOT, STEP_TIMEOUT_MS
+from browser_support import ADMIN_PASSWORD, PROJECT_ROOT, page_factory
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -115,18 +115,7 @@ def browser():
 @pytest.fixture
 def new_page(browser):
     """Factory: new_page(width, height) -> a page in its own browser context (own cookies, own session)."""
-    contexts = []
-
-    def make(width: int = 1280, height: int = 720):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
-                                      timezone_id="Europe/Paris")
-        context.set_default_timeout(STEP_TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    yield from page_factory(browser)
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from browser_support import (
     READER,
-    STEP_TIMEOUT_MS,
     add_reader,
     heading,
+    page_factory,
     settled,
     sign_in_button,
     wait_for_sign_in_form,
@@ -52,18 +52,8 @@ def gl_browser(browser):
 
 @pytest.fixture
 def map_page(gl_browser):
-    contexts = []
-
-    def make(width: int = 1280, height: int = 720):
-        context = gl_browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
-                                         timezone_id="Europe/Paris")
-        context.set_default_timeout(STEP_TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    """Like new_page, in the Chromium allowed software WebGL."""
+    yield from page_factory(gl_browser)
 
 
 def rename_planoise(database_url: str) -> None:
