@@ -95,3 +95,10 @@ def page_factory(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+def open_signed_in(page: Page, url: str, username: str, password: str) -> None:
+    """Open `url` in a new session: the sign-in form shows first, then the page itself."""
+    page.goto(url)
+    wait_for_sign_in_form(page)
+    sign_in(page, username, password)

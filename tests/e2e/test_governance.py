@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import ADMIN_PASSWORD, add_account, heading, settled, sign_in, wait_for_sign_in_form
+from browser_support import (
+    ADMIN_PASSWORD,
+    add_account,
+    heading,
+    open_signed_in,
+    settled,
+)
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -36,9 +42,7 @@ def test_a_contributor_creates_a_meeting_records_a_decision_and_sees_it_in_the_t
     add_planoise_contributor(database_url)
     server = start_server(database_url)
     page = new_page(1280, 720)
-    page.goto(f"{server.url}/gouvernance")
-    wait_for_sign_in_form(page)
-    sign_in(page, *CONTRIBUTOR)
+    open_signed_in(page, f"{server.url}/gouvernance", *CONTRIBUTOR)
     expect(heading(page, "Gouvernance")).to_be_visible()
 
     page.get_by_role("button", name="Nouvelle instance").click()
@@ -94,9 +98,7 @@ def test_governance_screens(start_server, new_page, seeded_sqlite_file, artifact
     _, database_url = seeded_sqlite_file
     server = start_server(database_url)
     page = new_page(width, height)
-    page.goto(f"{server.url}/gouvernance")
-    wait_for_sign_in_form(page)
-    sign_in(page, INITIAL_ADMIN, ADMIN_PASSWORD)
+    open_signed_in(page, f"{server.url}/gouvernance", INITIAL_ADMIN, ADMIN_PASSWORD)
 
     expect(heading(page, "Prochaines instances")).to_be_visible()
     page.screenshot(path=artifacts / f"gouvernance-calendrier-{width}x{height}.png")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser_support import add_account, heading, settled, sign_in, wait_for_sign_in_form
+from browser_support import add_account, heading, open_signed_in, settled
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -41,9 +41,7 @@ def test_a_contributor_records_a_point_and_sees_the_new_state(start_server, new_
     add_planoise_contributor(database_url)
     server = start_server(database_url)
     page = new_page(1280, 720)
-    page.goto(f"{server.url}/priorites")
-    wait_for_sign_in_form(page)
-    sign_in(page, *CONTRIBUTOR)
+    open_signed_in(page, f"{server.url}/priorites", *CONTRIBUTOR)
 
     expect(heading(page, "Priorités")).to_be_visible()
     expect(figure(page, "⚡ Compromis")).to_have_text("7")
@@ -88,9 +86,7 @@ def test_the_priorities_page_at_1440x900(start_server, new_page, seeded_sqlite_f
     add_planoise_contributor(database_url)
     server = start_server(database_url)
     page = new_page(1440, 900)
-    page.goto(f"{server.url}/priorites")
-    wait_for_sign_in_form(page)
-    sign_in(page, *CONTRIBUTOR)
+    open_signed_in(page, f"{server.url}/priorites", *CONTRIBUTOR)
     expect(page.get_by_text("Sans rattachement au socle commun")).to_be_visible()
     expect(page.get_by_text("Battant : la dernière revue de projet (13 octobre 2026)")).to_be_visible()
     page.screenshot(path=artifacts / "priorites-1440x900.png")

@@ -15,8 +15,8 @@ from browser_support import (
     STEP_TIMEOUT_MS,
     add_reader,
     heading,
+    open_signed_in,
     settled,
-    sign_in,
     wait_for_sign_in_form,
 )
 from playwright.sync_api import Page, expect
@@ -89,8 +89,17 @@ def walk(page: Page, artifacts, name: str, size: str) -> list[str]:
             page.screenshot(path=artifacts / f"seance-{name}-etape{step}-{size}.png")
         if page.get_by_role("button", name="Suivant").is_disabled():
             return titles
+        shown = screen_number(page)
         page.keyboard.press("ArrowRight")
         expect(page).not_to_have_url(re.compile(f"etape={here[0]}&ecran={here[1]}$"), timeout=STEP_TIMEOUT_MS)
+        # Wait for the next screen itself, not only its URL: the title is read from the page.
+        expect(page.get_by_text(re.compile(rf"^écran {shown + 1}/\d+$"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+
+
+def screen_number(page: Page) -> int:
+    """The running screen number shown in the control bar ("écran 8/16")."""
+    label = page.get_by_text(re.compile(r"^écran \d+/\d+$")).first.inner_text()
+    return int(re.match(r"écran (\d+)/", label).group(1))
 
 
 def open_seance(page: Page, server_url: str, meeting: int, user: tuple[str, str]) -> None:
@@ -143,9 +152,7 @@ def test_a_planoise_revue_projected_with_live_capture_and_its_pack(start_server,
     revue, _ = prepare(database_url)
     server = start_server(database_url)
     page = new_page(1280, 720)
-    page.goto(f"{server.url}/instance?id={revue}")
-    wait_for_sign_in_form(page)
-    sign_in(page, *CONTRIBUTOR)
+    open_signed_in(page, f"{server.url}/instance?id={revue}", *CONTRIBUTOR)
     page.get_by_role("link", name="Ouvrir en mode séance").click()
     expect(page.locator("h1.sc-title")).to_have_text("Le quartier en chiffres", timeout=STEP_TIMEOUT_MS)
 
