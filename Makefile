@@ -22,7 +22,7 @@ setup: $(VENV)/.installed
 
 # The port is 8501 (.streamlit/config.toml); STREAMLIT_SERVER_PORT and the other STREAMLIT_* settings win.
 run: setup
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run serve.py
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest

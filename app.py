@@ -6,7 +6,8 @@ import os
 
 import streamlit as st
 
-from components import data, layout, links, navigation, state
+from components import data, incidents, layout, links, navigation, state
+from pilotage import clock
 from pilotage.permissions import ROLE_LABELS, Actor
 from pilotage.queries import accounts as account_queries
 from pilotage.queries import contracts as contract_queries
@@ -45,12 +46,11 @@ def sidebar(actor: Actor) -> None:
             st.rerun()
 
 
-def main() -> None:
-    st.set_page_config(page_title="Pilotage du Contrat de Ville", page_icon=":material/location_city:",
-                       layout="wide")
-    data.configure(Settings.from_env(os.environ))
+def run_page() -> None:
+    settings = Settings.from_env(os.environ)
+    clock.pin(settings.today)
+    data.configure(settings)
     data.refresh_data_version()
-    layout.apply_css()
     actor = refreshed_actor()
     if actor is None:
         st.navigation(navigation.sign_in_pages(), position="hidden").run()
@@ -60,6 +60,15 @@ def main() -> None:
     if state.take_landing() and page.url_path in ("", navigation.PAGES[0].url_path) and not st.query_params:
         land_on_my_neighbourhood(actor)
     page.run()
+
+
+def main() -> None:
+    st.set_page_config(page_title="Pilotage du Contrat de Ville", page_icon=":material/location_city:",
+                       layout="wide")
+    incidents.configure_logging()
+    layout.apply_css()
+    with incidents.boundary():
+        run_page()
 
 
 main()

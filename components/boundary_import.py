@@ -15,7 +15,15 @@ from pilotage.boundaries import (
     guess_property,
     plan_import,
 )
-from pilotage.boundary_files import BoundaryFile, BoundaryFileError, read_boundary_file
+from pilotage.boundary_files import (
+    MAX_FILE_BYTES,
+    MEGABYTE,
+    BoundaryFile,
+    BoundaryFileError,
+    check_file_size,
+    megabytes,
+    read_boundary_file,
+)
 from pilotage.formats import format_number, plural
 from pilotage.permissions import Actor
 from pilotage.queries import maps as map_queries
@@ -43,15 +51,19 @@ def render(contract: ContractSummary, actor: Actor) -> None:
     """The import of official contours for the chosen contract."""
     st.markdown(EXPLANATION)
     _show_last_report()
-    upload = st.file_uploader("Fichier des QPV (GeoJSON, ou shapefile zippé)", type=["geojson", "json", "zip"],
+    # The browser refuses far bigger files before sending them (Streamlit counts its MB as 2^20 bytes: a file
+    # just over the limit still reaches check_file_size, which says why in French).
+    upload = st.file_uploader(f"Fichier des QPV (GeoJSON, ou shapefile zippé ; {megabytes(MAX_FILE_BYTES)} au plus)",
+                              type=["geojson", "json", "zip"], max_upload_size=MAX_FILE_BYTES // MEGABYTE,
                               key=f"{KEY}file_{state.get('boundaries_round', 0)}")
     if upload is None:
         return
-    content = upload.getvalue()
     try:
+        check_file_size(upload.size)  # before hashing the bytes for the cache
+        content = upload.getvalue()
         parsed = _read(upload.name, content)
     except BoundaryFileError as exc:
-        st.error(f"Fichier refusé : {exc}", icon="⛔")
+        st.error(f"Fichier refusé : {layout.escape_markdown(str(exc))}", icon="⛔")
         return
     st.caption(f"Entités lues dans « {layout.escape_markdown(upload.name)} » : {format_number(len(parsed.features))}.")
     columns = _choose_columns(parsed)

@@ -14,6 +14,7 @@ import streamlit as st
 from components import data, links, state
 from components.governance import day, kind_label, meeting_status, text
 from components.layout import escape_markdown
+from pilotage import clock
 from pilotage.followups import DECISION_STATUSES, STATES
 from pilotage.formats import DECISION_KIND_LABELS, MEETING_KIND_LABELS, MEETING_STATUS_LABELS
 from pilotage.queries import contracts as contract_queries
@@ -74,7 +75,7 @@ def create_meeting(contract_id: int, scopes: dict[tuple, str], kind: str = "revu
         chosen_scope = _option(scopes, "Concerne", scope)
         title = st.text_input("Intitulé (vide : intitulé par défaut)", max_chars=300)
         left, right = st.columns(2)
-        chosen_date = left.date_input("Date", value=date or dt.date.today(), format="DD/MM/YYYY")
+        chosen_date = left.date_input("Date", value=date or clock.today(), format="DD/MM/YYYY")
         start = right.time_input("Heure (facultative)", value=None, step=900)
         place = st.text_input("Lieu", max_chars=300)
         chairs = st.text_input("Présidence ou co-animation")
@@ -237,7 +238,7 @@ def decision_status(decision) -> None:
         labels = {"faite": "✔ faite", "abandonnee": "✖ abandonnée", "ouverte": "○ rouverte (ouverte)"}
         status = st.radio("Nouveau statut", list(labels), format_func=labels.get,
                           index=0 if decision.status == "ouverte" else 2)
-        closed = st.date_input("Date de clôture", value=day(decision.closed_on) or dt.date.today(),
+        closed = st.date_input("Date de clôture", value=day(decision.closed_on) or clock.today(),
                                format="DD/MM/YYYY")
         submitted = st.form_submit_button("Enregistrer", type="primary")
     if submitted:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import layout
+from pilotage import clock, exporters
 from pilotage.formats import format_value
 from pilotage.queries.neighbourhoods import NeighbourhoodProfile, year_of
 
@@ -66,7 +67,7 @@ def render(profile: NeighbourhoodProfile, portrait: pd.DataFrame) -> None:
     if portrait.empty:
         st.info("Aucun indicateur n'est chargé pour ce contrat.")
         return
-    df = prepare(portrait, profile.indicator_freshness_years, dt.date.today())
+    df = prepare(portrait, profile.indicator_freshness_years, clock.today())
     df["title"] = _titles(df)
     st.caption(f"Chaque figure donne sa valeur, son année et sa source (au survol et dans le tableau). « Donnée "
                f"ancienne » : valeur du quartier de plus de {profile.indicator_freshness_years} ans. En bleu : "
@@ -104,9 +105,6 @@ def _table(df: pd.DataFrame, profile: NeighbourhoodProfile) -> None:
         "Document": df["source"], "Remarque": df["note"],
     })
     st.dataframe(table, hide_index=True, use_container_width=True, height=420)
-    export = df[["theme", "label", "unit", "row", "value", "year", "source_detail", "source", "note"]].rename(
-        columns={"theme": "theme", "label": "indicateur", "unit": "unite", "row": "territoire", "value": "valeur",
-                 "year": "annee", "source_detail": "source_statistique", "source": "document", "note": "remarque"})
-    csv = export.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
-    st.download_button("Télécharger le portrait (CSV)", csv, file_name=f"portrait-{profile.slug}.csv",
+    st.download_button("Télécharger le portrait (CSV)", exporters.portrait_csv(df),
+                       file_name=f"portrait-{profile.slug}.csv",
                        mime="text/csv", icon=":material/download:")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data, state
+from pilotage import clock
 from pilotage.permissions import EDIT, Actor, can
 from pilotage.progress_sheet import STATUS_LABELS, SheetReport
 from pilotage.queries import progress_sheet as sheet_queries
@@ -29,7 +30,7 @@ def render_update_sheet(contract_id: int, actor: Actor | None) -> None:
         labels = {(r.kind, int(r.id)): r.label for r in scopes.itertuples()}
         kind, scope_id = st.selectbox("Périmètre de la fiche", list(labels), format_func=labels.get,
                                       key=f"pilotage_sheet_scope_{contract_id}")
-        today = dt.date.today()
+        today = clock.today()
         scope = scopes[(scopes["kind"] == kind) & (scopes["id"] == scope_id)].iloc[0]
         content = data.read(sheet_queries.export_progress_sheet, scope_kind=kind, scope_id=scope_id, today=today)
         st.download_button("Télécharger la fiche (.xlsx)", content, mime=XLSX, icon=":material/download:",
@@ -48,6 +49,7 @@ def _import(kind: str, scope_id: int, actor: Actor, today: dt.date) -> None:
         st.success(notice, icon=":material/check_circle:")
         state.put("sheet_notice", None)
     version = state.get("sheet_upload_version", 0)
+    # No max_upload_size here: Streamlit would refuse a heavier file in English; the importer says it in French.
     uploaded = st.file_uploader("Importer une fiche remplie (.xlsx)", type=["xlsx"],
                                 key=f"pilotage_sheet_upload_{kind}_{scope_id}_{version}")
     if uploaded is None:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data, layout, state
+from pilotage import clock
 from pilotage.formats import format_date, format_percent, plural
 from pilotage.permissions import EDIT, Actor, can
 from pilotage.progress import (
@@ -73,7 +74,7 @@ def render_neighbourhood_state(neighbourhood_id: int) -> None:
     if hood is None:
         return
     states = data.read(progress_queries.list_neighbourhood_states, contract_id=hood.contract_id,
-                       today=dt.date.today())
+                       today=clock.today())
     mine = states[states["neighbourhood_id"] == neighbourhood_id]
     if mine.empty or not mine.iloc[0].total:
         return
@@ -108,7 +109,7 @@ def render_programme_progress(programme_id: int, actor: Actor | None) -> None:
     if programme is None:
         st.warning("Ce programme n'existe plus.")
         return
-    today = dt.date.today()
+    today = clock.today()
     states = data.read(progress_queries.list_priority_states, contract_id=programme.contract_id, today=today,
                        programme_id=programme_id)
     if states.empty:
@@ -180,7 +181,7 @@ def _timeline(history: pd.DataFrame) -> None:
 
 def _meetings(contract_id: int, neighbourhood_id: int | None, programme_id: int | None) -> pd.DataFrame:
     return data.read(progress_queries.list_point_meetings, contract_id=contract_id, neighbourhood_id=neighbourhood_id,
-                     programme_id=programme_id, today=dt.date.today())
+                     programme_id=programme_id, today=clock.today())
 
 
 def _meeting_options(meetings: pd.DataFrame) -> dict:
@@ -195,7 +196,7 @@ def new_point_dialog(row, programme, meeting_id: int | None = None) -> None:
     """Record a point d'avancement of one priority (`row`: a row of list_priority_states); `meeting_id`: the
     meeting offered first (the séance in progress)."""
     actor = state.current_actor()
-    today = dt.date.today()
+    today = clock.today()
     st.markdown(f"**{layout.escape_markdown(number_of(row))}** {layout.escape_markdown(row.text)}")
     meetings = _meeting_options(_meetings(programme.contract_id, programme.neighbourhood_id, programme.id))
     last_weather = WEATHERS.index(row.weather) if isinstance(row.weather, str) else None
@@ -230,7 +231,7 @@ def render_bulk_update(neighbourhood_id: int, actor: Actor | None) -> None:
     hood = data.read(progress_queries.get_neighbourhood, neighbourhood_id=neighbourhood_id)
     if hood is None:
         return
-    today = dt.date.today()
+    today = clock.today()
     states = data.read(progress_queries.list_priority_states, contract_id=hood.contract_id, today=today,
                        neighbourhood_id=neighbourhood_id)
     if states.empty:

@@ -8,12 +8,10 @@ audit); read-only users get none of these controls.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from components import data, governance, links, meeting_forms, progress_views, state
-from pilotage import exporters, seance_pack, seance_pptx
+from pilotage import clock, exporters, seance_pack, seance_pptx
 from pilotage.permissions import Actor
 from pilotage.queries import governance as governance_queries
 from pilotage.queries import progress as progress_queries
@@ -119,10 +117,10 @@ def _pack(seance: Seance) -> None:
                            data=lambda: seance_pptx.seance_pptx(seance))
         if not problem:
             record = data.read(governance_queries.get_meeting_record, meeting_id=seance.meeting.id,
-                               today=dt.date.today())
+                               today=clock.today())
             st.download_button("Relevé de décisions (PDF)", icon=":material/gavel:", mime="application/pdf",
                                file_name=f"releve-{seance.meeting.date.isoformat()}-instance-{seance.meeting.id}.pdf",
-                               data=lambda: exporters.decisions_pdf(record, today=dt.date.today()))
+                               data=lambda: exporters.decisions_pdf(record, today=clock.today()))
 
 
 # Live capture ------------------------------------------------------------------------------------------------
@@ -132,7 +130,7 @@ def _capture(seance: Seance, slide: Slide) -> None:
     sheet = seance.meeting
     if st.button("Décision", icon=":material/gavel:", key=state.PREFIX + "seance_decision",
                  help="Enregistrer une décision ou une suite à donner de cette séance"):
-        record = data.read(governance_queries.get_meeting_record, meeting_id=sheet.id, today=dt.date.today())
+        record = data.read(governance_queries.get_meeting_record, meeting_id=sheet.id, today=clock.today())
         hoods, priorities, organisations = meeting_forms.form_options(sheet)
         names = {int(r.id): r.name for r in organisations.itertuples()}
         meeting_forms.record_decision(sheet, record.agenda, names, hoods, priorities)
@@ -145,7 +143,7 @@ def _capture(seance: Seance, slide: Slide) -> None:
 
 def _point_menu(seance: Seance, priority_ids: list[int]) -> None:
     sheet = seance.meeting
-    states = data.read(progress_queries.list_priority_states, contract_id=sheet.contract_id, today=dt.date.today(),
+    states = data.read(progress_queries.list_priority_states, contract_id=sheet.contract_id, today=clock.today(),
                        neighbourhood_id=sheet.neighbourhood_id)
     shown = states[states["priority_id"].isin(priority_ids)]
     with st.popover("Point d'avancement", icon=":material/add_chart:", key=POINTS, on_change="rerun"):
@@ -160,7 +158,7 @@ def _point_menu(seance: Seance, priority_ids: list[int]) -> None:
 
 def _follow_up_menu(seance: Seance, decision_ids: list[int]) -> None:
     decisions = data.read(governance_queries.list_decisions, contract_id=seance.meeting.contract_id,
-                          today=dt.date.today())
+                          today=clock.today())
     shown = decisions[decisions["id"].isin(decision_ids)]
     with st.popover("Suivi", icon=":material/task_alt:", help="Clore, abandonner ou rouvrir une suite",
                     key=FOLLOW_UPS, on_change="rerun"):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 
 import pandas as pd
 import streamlit as st
 
 from components import data, layout, state
+from pilotage import clock
 from pilotage.formats import format_date
 from pilotage.permissions import EDIT, Actor, can
 from pilotage.queries import swot as swot_queries
@@ -149,7 +149,7 @@ def _new_version_dialog(profile: NeighbourhoodProfile, analyses: pd.DataFrame) -
     options = {None: "Version vide", **{int(r.id): r.label for r in analyses.itertuples()}}
     with st.form("pilotage_swot_version_form"):
         label = st.text_input("Nom de la version", placeholder="Revue de projet d'automne 2026")
-        dated = st.date_input("Date", value=dt.date.today(), format="DD/MM/YYYY")
+        dated = st.date_input("Date", value=clock.today(), format="DD/MM/YYYY")
         copy_from = st.selectbox("Reprendre les éléments de", list(options), format_func=options.get,
                                  index=1 if len(options) > 1 else 0)
         saved = st.form_submit_button("Créer la version", type="primary")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import charts, data, layout, links, meeting_forms, state
 from components import governance as gov
-from pilotage import exporters, followups
+from pilotage import clock, exporters, followups
 from pilotage.formats import MEETING_KIND_LABELS, MEETING_STATUS_LABELS, format_date, plural
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries import governance as queries
@@ -25,7 +25,7 @@ def render() -> None:
     st.title("Gouvernance")
     if contract is None:
         return
-    today = dt.date.today()
+    today = clock.today()
     meetings = data.read(queries.list_meetings, contract_id=contract.id)
     st.caption(f"{contract.name} — instances, cadence fixée par le contrat et suivi des décisions.")
     meeting_forms.show_notice()
@@ -148,7 +148,11 @@ def _planner(contract: ContractSummary, rhythm: queries.Cadence) -> None:
     st.markdown("**Revues à programmer** — une par semestre et par quartier, le deuxième mardi d'avril et "
                 "d'octobre (ou le prochain deuxième mardi possible).")
     if not rhythm.proposals:
-        st.success("Toutes les revues des semestres à venir sont programmées.", icon=":material/check_circle:")
+        if clock.today() > dt.date(contract.end_year, 6, 30):  # the last half-year of the contract has begun
+            st.info(f"Le contrat s'achève en {contract.end_year} : il ne reste aucun semestre où programmer une "
+                    "revue.", icon=":material/event_busy:")
+        else:
+            st.success("Toutes les revues des semestres à venir sont programmées.", icon=":material/check_circle:")
         return
     by_date: dict[dt.date, list[str]] = {}
     for _, name, date in rhythm.proposals:

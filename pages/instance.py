@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 
 import pandas as pd
@@ -10,7 +9,7 @@ import streamlit as st
 
 from components import data, layout, links, meeting_forms, state
 from components import governance as gov
-from pilotage import exporters
+from pilotage import clock, exporters
 from pilotage.formats import format_date, plural
 from pilotage.queries import governance as queries
 from pilotage.queries.governance import MeetingRecord, MeetingSheet
@@ -21,7 +20,7 @@ PREVIOUS = "Suites des instances précédentes"
 
 def render() -> None:
     meeting_id = _meeting_id()
-    record = data.read(queries.get_meeting_record, meeting_id=meeting_id, today=dt.date.today()) \
+    record = data.read(queries.get_meeting_record, meeting_id=meeting_id, today=clock.today()) \
         if meeting_id is not None else None
     if record is None:
         st.title(TITLE)
@@ -83,7 +82,7 @@ def _actions(record: MeetingRecord, editable: bool) -> None:
     else:
         bar.download_button("Relevé de décisions (PDF)", icon=":material/picture_as_pdf:", mime="application/pdf",
                             file_name=f"releve-{sheet.date.isoformat()}-instance-{sheet.id}.pdf",
-                            data=lambda: exporters.decisions_pdf(record, today=dt.date.today()))
+                            data=lambda: exporters.decisions_pdf(record, today=clock.today()))
     if not editable:
         st.caption("Lecture seule : la modification de cette instance est réservée aux contributeurs de son "
                    "périmètre" + (" (tout le contrat)." if sheet.neighbourhood_id is None else "."))

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, data, layout, links, progress_matrix, progress_sheet, progress_views, state
+from pilotage import clock
 from pilotage.formats import format_date, format_percent
 from pilotage.progress import (
     NO_POINT_ICON,
@@ -58,7 +59,7 @@ def render() -> None:
     if contract is None:
         return
     st.title("Priorités")
-    today = dt.date.today()
+    today = clock.today()
     states = data.read(progress_queries.list_priority_states, contract_id=contract.id, today=today)
     if states.empty:
         st.info("Ce contrat ne porte aucune priorité : aucun projet de quartier, pacte ou protocole n'y est "

@@ -3,14 +3,13 @@ an id, the choice of the meeting to project."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from components import data, layout, links, seance_controls, state
 from components import governance as gov
 from components import seance as projection
+from pilotage import clock
 from pilotage.queries import seance as seance_queries
 from pilotage.queries.seance import Seance
 from pilotage.seance import PROJECTED_KINDS, screen_number
@@ -24,7 +23,7 @@ def render() -> None:
     if not (value and value.isdigit()):
         _picker()
         return
-    seance = data.read(seance_queries.get_seance, meeting_id=int(value), today=dt.date.today())
+    seance = data.read(seance_queries.get_seance, meeting_id=int(value), today=clock.today())
     if seance is None:
         st.title(TITLE)
         st.warning(f"Aucune instance n° {value} : elle a peut-être été supprimée.", icon=":material/warning:")
@@ -55,7 +54,7 @@ def _picker() -> None:
                "décisions saisies en direct, dossier PDF et PowerPoint.")
     if contract is None:
         return
-    today = dt.date.today()
+    today = clock.today()
     meetings = data.read(seance_queries.list_seance_meetings, contract_id=contract.id, today=today)
     if meetings.empty:
         st.info("Aucune instance n'est enregistrée pour ce contrat.")

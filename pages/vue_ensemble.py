@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 
 import pandas as pd
 import streamlit as st
 
 from components import charts, data, layout, links, progress_views
+from pilotage import clock
 from pilotage.formats import KIND_LABELS, KIND_LABELS_PLURAL, format_date, format_number, plural
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries import progress as progress_queries
@@ -31,7 +31,7 @@ def render() -> None:
 
 def _timeline(contract: contract_queries.ContractSummary) -> None:
     milestones = data.read(contract_queries.list_milestones, contract_id=contract.id)
-    today = dt.date.today()
+    today = clock.today()
     st.subheader(f"Période {contract.start_year}-{contract.end_year}")
     st.altair_chart(charts.contract_timeline(contract.start_year, contract.end_year, milestones, today),
                     use_container_width=True)
@@ -68,7 +68,7 @@ def _tiles(contract: contract_queries.ContractSummary) -> None:
         st.info("Ce contrat ne compte encore aucun quartier : il ne porte qu'un cadre stratégique.")
         return
     progress = data.read(progress_queries.list_neighbourhood_states, contract_id=contract.id,
-                         today=dt.date.today()).set_index("neighbourhood_id", drop=False)
+                         today=clock.today()).set_index("neighbourhood_id", drop=False)
     for start in range(0, len(hoods), TILE_COLUMNS):
         cols = st.columns(TILE_COLUMNS)
         for col, row in zip(cols, hoods.iloc[start:start + TILE_COLUMNS].itertuples(), strict=False):

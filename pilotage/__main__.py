@@ -3,6 +3,7 @@
 import os
 import sys
 
+from pilotage import clock
 from pilotage.bootstrap import prepare
 from pilotage.settings import Settings
 
@@ -11,7 +12,9 @@ def main(argv: list[str]) -> int:
     if argv[:1] != ["setup"]:
         print("usage: python -m pilotage setup", file=sys.stderr)
         return 2
-    prepare(Settings.from_env(os.environ))
+    settings = Settings.from_env(os.environ)
+    clock.pin(settings.today)
+    prepare(settings)
     return 0
 
 

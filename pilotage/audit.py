@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 
+from pilotage import clock
 from pilotage.models import AuditEvent, DataVersion
 from pilotage.permissions import Actor
 
@@ -15,7 +16,7 @@ SNAPSHOT_EXCLUDED = {"password_hash"}
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def snapshot(obj: Any) -> dict[str, Any]:

@@ -26,3 +26,22 @@ CONFLICT_MESSAGE = (
     "Rien n'a été enregistré : rechargez la page pour voir la version actuelle, puis refaites "
     "votre modification."
 )
+
+
+DATABASE_UNAVAILABLE_MESSAGE = (
+    "Base de données indisponible : le tableau de bord ne peut ni lire ni enregistrer pour le moment. "
+    "Rien n'a été modifié. Réessayez dans quelques instants ; si cela dure, prévenez l'équipe du contrat."
+)
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached (server down, network cut, file out of reach)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    while exc is not None:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

@@ -1,4 +1,4 @@
-"""Exports: the meetings calendar as iCalendar (ICS) and a meeting's relevé de décisions as PDF."""
+"""Exports: the meetings calendar (ICS), a meeting's relevé de décisions (PDF) and the portrait table (CSV)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pandas as pd
 from fpdf import FPDF
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
+from pilotage import clock
 from pilotage.errors import PilotageError
 from pilotage.followups import state_label
 from pilotage.formats import (
@@ -20,6 +21,7 @@ from pilotage.formats import (
     format_time,
 )
 from pilotage.queries.governance import MeetingRecord
+from pilotage.spreadsheets import csv_bytes
 
 PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_DURATION = dt.timedelta(hours=2)
@@ -27,6 +29,14 @@ ICS_STATUS = {"prevue": "CONFIRMED", "tenue": "CONFIRMED", "annulee": "CANCELLED
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 FONT = "DejaVu"
+PORTRAIT_CSV_COLUMNS = {"theme": "theme", "label": "indicateur", "unit": "unite", "row": "territoire",
+                        "value": "valeur", "year": "annee", "source_detail": "source_statistique",
+                        "source": "document", "note": "remarque"}
+# fpdf2 cannot split a table row across pages (it raises instead): a row taller than half a page is written
+# as paragraphs, which flow across pages, between two parts of the table. Half, not all: a row pushed whole
+# to the next page would otherwise leave up to a blank page behind it.
+TALL_ROW_SHARE = 0.5
+GRID = {"size": 8.5, "line_height": 4.6, "padding": 1.2}
 
 
 class ExportError(PilotageError):
@@ -36,6 +46,11 @@ class ExportError(PilotageError):
 def _str(value) -> str | None:
     """A text cell of a DataFrame, None when empty or missing (pandas shows those as NaN)."""
     return value if isinstance(value, str) and value.strip() else None
+
+
+def portrait_csv(portrait: pd.DataFrame) -> bytes:
+    """The portrait table (components.portrait.prepare's rows) as a French CSV that spreadsheets open safely."""
+    return csv_bytes(portrait[list(PORTRAIT_CSV_COLUMNS)].rename(columns=PORTRAIT_CSV_COLUMNS))
 
 
 def meeting_uid(meeting_id: int, contract_slug: str) -> str:
@@ -84,7 +99,7 @@ def meetings_ics(meetings: pd.DataFrame, *, contract_slug: str, contract_name: s
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"Instances — {contract_name}")
-    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    stamp = (now or clock.now()).astimezone(dt.UTC).replace(microsecond=0)
     calendar.add_component(_paris_timezone())
     for row in meetings.itertuples():
         calendar.add_component(_event(row, contract_slug, stamp))
@@ -161,13 +176,43 @@ class _Document(FPDF):
         self.multi_cell(0, 5.2, text, new_x="LMARGIN", new_y="NEXT", align="L")
 
     def grid(self, headers: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
-        """A table with a shaded header row; column widths in millimetres."""
-        self.set_font(FONT, "", 8.5)
-        with self.table(col_widths=widths, text_align="LEFT", line_height=4.6, padding=1.2,
-                        headings_style=_heading_style()) as table:
+        """A table with a shaded header row (widths in millimetres); a row too tall for it flows as paragraphs."""
+        batch: list[list[str]] = []
+        for row in rows:
+            if self._row_height(row, widths) <= TALL_ROW_SHARE * self.eph:
+                batch.append(row)
+                continue
+            self._table(headers, batch, widths)
+            batch = []
+            self._flowing_row(headers, row)
+        self._table(headers, batch, widths)
+
+    def _table(self, headers: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
+        if not rows:
+            return
+        self.set_font(FONT, "", GRID["size"])
+        with self.table(col_widths=widths, text_align="LEFT", line_height=GRID["line_height"],
+                        padding=GRID["padding"], headings_style=_heading_style()) as table:
             table.row(headers)
             for row in rows:
                 table.row(row)
+
+    def _row_height(self, row: list[str], widths: tuple[int, ...]) -> float:
+        """The height, in millimetres, the table would give this row."""
+        self.set_font(FONT, "", GRID["size"])
+        lines = max(len(self.multi_cell(width - 2 * GRID["padding"], GRID["line_height"], text, dry_run=True,
+                                        output="LINES")) for width, text in zip(widths, row, strict=True))
+        return lines * GRID["line_height"] + 2 * GRID["padding"]
+
+    def _flowing_row(self, headers: list[str], row: list[str]) -> None:
+        """One row as 'header : value' paragraphs between two rules, free to run over several pages."""
+        self.ln(2)
+        self.line(self.l_margin, self.y, self.w - self.r_margin, self.y)
+        self.ln(2)
+        for header, value in zip(headers, row, strict=True):
+            self.line_of(header, value)
+        self.line(self.l_margin, self.y, self.w - self.r_margin, self.y)
+        self.ln(2)
 
 
 def _heading_style():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,12 +14,32 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity, make_valid
 
 from pilotage.errors import ValidationError
+from pilotage.formats import format_number
 
 # About 5 m: invisible at the zooms of a neighbourhood map, and most of a national file's points go.
 DISPLAY_TOLERANCE = 0.00005
 # Five decimals of a degree are about a metre: finer digits only weigh on what the browser downloads.
 DISPLAY_DECIMALS = 5
 POLYGONAL = ("Polygon", "MultiPolygon")
+# How many arrays wrap the positions of each GeoJSON geometry type (RFC 7946, section 3.1).
+POSITION_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2,
+                  "MultiPolygon": 3}
+# A position is longitude, latitude, then optionally altitude (and a measure some tools add).
+POSITION_SIZES = range(2, 5)
+# GEOS's reasons for an invalid geometry (shapely's explain_validity), said in French.
+VALIDITY_REASONS = {
+    "Self-intersection": "le contour se recoupe",
+    "Ring Self-intersection": "un anneau se recoupe",
+    "Hole lies outside shell": "un trou sort du contour",
+    "Holes are nested": "des trous sont imbriqués",
+    "Interior is disconnected": "l'intérieur est coupé en morceaux",
+    "Nested shells": "des contours sont imbriqués",
+    "Duplicate Rings": "un anneau est répété",
+    "Too few distinct points in geometry component": "trop peu de points distincts",
+    "Invalid Coordinate": "une coordonnée est invalide",
+    "Ring is not closed": "un anneau n'est pas fermé",
+    "Repeated Point": "un point est répété",
+}
 
 
 class GeometryError(ValidationError):
@@ -36,20 +57,103 @@ def clean_geometry(data: Any) -> CleanGeometry:
     """A GeoJSON (multi)polygon as a valid shapely geometry, repaired with make_valid when it can be."""
     if not isinstance(data, dict) or data.get("type") not in POLYGONAL:
         kind = data.get("type") if isinstance(data, dict) else None
-        raise GeometryError(f"la géométrie doit être un polygone ou un multipolygone (reçu : {kind or 'rien'})")
+        raise GeometryError(f"la géométrie doit être un polygone ou un multipolygone (reçu : {_shown_type(kind)})")
+    _check_rings(data)
     try:
         geometry = shape(data)
     except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
-        raise GeometryError(f"géométrie illisible ({exc})") from exc
+        raise GeometryError("géométrie illisible : shapely ne peut pas en faire un polygone") from exc
     if geometry.is_empty:
         raise GeometryError("géométrie vide")
     if geometry.is_valid and geometry.area > 0:
         return CleanGeometry(geometry, repaired=False, problem=None)
-    problem = explain_validity(geometry) if not geometry.is_valid else "surface nulle"
+    problem = validity_problem(geometry) if not geometry.is_valid else "surface nulle"
     repaired = polygonal_part(make_valid(geometry))
     if repaired is None or repaired.area <= 0:
         raise GeometryError(f"géométrie invalide et impossible à réparer ({problem})")
     return CleanGeometry(repaired, repaired=True, problem=problem)
+
+
+def _check_rings(data: dict) -> None:
+    """Refuse coordinates that are not numbers and rings too short to close (before shapely sees them)."""
+    for _ in checked_positions(data):
+        pass
+    rings = data["coordinates"] if data["type"] == "Polygon" else [r for p in data["coordinates"] for r in p]
+    short = next((len(ring) for ring in rings if len(ring) < 4), None)
+    if short is not None:
+        raise GeometryError(f"géométrie illisible : un contour compte {short} points, il en faut au moins 4 "
+                            "(le premier répété à la fin)")
+
+
+def validity_problem(geometry: BaseGeometry) -> str:
+    """Why a geometry is invalid, in French: 'le contour se recoupe (au point 0,5 ; 0,5)'."""
+    found = re.fullmatch(r"(.+?)\[(\S+) (\S+)\]", explain_validity(geometry))
+    if found is None:
+        return "géométrie invalide"
+    reason = VALIDITY_REASONS.get(found[1], "géométrie invalide")
+    try:
+        x, y = (format_number(float(v), 6).rstrip("0").rstrip(",") for v in found.group(2, 3))
+    except ValueError:
+        return reason
+    return f"{reason} (au point {x} ; {y})"
+
+
+def checked_positions(data: dict) -> Iterator[tuple[float, float]]:
+    """The (x, y) of a GeoJSON geometry; GeometryError unless all are 2 to 4 finite numbers nested as its type says."""
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in POSITION_DEPTH:
+        raise GeometryError(f"type de géométrie inconnu ({_shown_type(kind)})")
+    level = [data.get("coordinates")]
+    for _ in range(POSITION_DEPTH[kind]):  # level by level, no recursion: the depth is the type's, not the file's
+        if not all(isinstance(item, list | tuple) for item in level):
+            raise _misnested(kind)
+        level = [part for item in level for part in item]
+    for position in level:
+        if not (isinstance(position, list | tuple) and len(position) in POSITION_SIZES
+                and all(_number_problem(number) is None for number in position)):
+            raise _position_error(position, kind)
+        yield float(position[0]), float(position[1])
+
+
+def _misnested(kind: str) -> GeometryError:
+    return GeometryError(f"les coordonnées ne sont pas imbriquées comme celles d'un {kind} (des tableaux de "
+                         "positions [longitude, latitude])")
+
+
+def _position_error(position: Any, kind: str) -> GeometryError:
+    """What is wrong with a position refused by checked_positions."""
+    if not isinstance(position, list | tuple) or any(isinstance(number, list | tuple) for number in position):
+        return _misnested(kind)
+    if len(position) not in POSITION_SIZES:
+        return GeometryError(f"une position compte 2 à 4 nombres (longitude, latitude, altitude) : "
+                             f"{len(position)} trouvé(s)")
+    return GeometryError(f"la coordonnée {next(filter(None, map(_number_problem, position)))}")
+
+
+def _number_problem(value: Any) -> str | None:
+    """Why a JSON value is not a usable coordinate, or None when it is a finite number."""
+    if isinstance(value, bool) or value is None:
+        return f"{'null' if value is None else str(value).lower()} n'est pas un nombre"
+    if isinstance(value, str):
+        return f"« {value[:30]}{'…' if len(value) > 30 else ''} » est un texte, pas un nombre"
+    if isinstance(value, list | tuple | dict):
+        return f"{'un objet' if isinstance(value, dict) else 'un tableau'} n'est pas un nombre"
+    if not isinstance(value, int | float):
+        return "n'est pas un nombre"
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer of hundreds of digits
+        finite = False
+    if finite:
+        return None
+    shown = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}.get(str(value), f"{str(value)[:12]}…")
+    return f"{shown} n'est pas un nombre fini"
+
+
+def _shown_type(kind: Any) -> str:
+    if kind is None:
+        return "rien"
+    return kind[:40] if isinstance(kind, str) else "un type illisible"
 
 
 def polygonal_part(geometry: BaseGeometry) -> BaseGeometry | None:
@@ -65,9 +169,12 @@ def polygonal_part(geometry: BaseGeometry) -> BaseGeometry | None:
 
 def display_geometry(geometry: BaseGeometry, tolerance: float = DISPLAY_TOLERANCE) -> dict:
     """Simplified, snapped to ~1 m and rounded: what is stored and sent to the browser."""
-    simple = shapely.set_precision(geometry.simplify(tolerance, preserve_topology=True), 10 ** -DISPLAY_DECIMALS)
-    if not simple.is_valid:
-        simple = polygonal_part(make_valid(simple)) or simple
+    try:
+        simple = shapely.set_precision(geometry.simplify(tolerance, preserve_topology=True), 10 ** -DISPLAY_DECIMALS)
+        if not simple.is_valid:
+            simple = polygonal_part(make_valid(simple)) or simple
+    except (ValueError, shapely.errors.GEOSException) as exc:
+        raise GeometryError("contour impossible à simplifier pour l'affichage") from exc
     simple = polygonal_part(simple)
     if simple is None:
         raise GeometryError("contour trop petit : il disparaît une fois simplifié pour l'affichage")

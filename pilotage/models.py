@@ -258,9 +258,13 @@ class PriorityUpdate(Sourced, Base):
     __tablename__ = "priority_update"
     __table_args__ = (
         CheckConstraint("progress is null or (progress >= 0 and progress <= 100)", name="progress"),
+        # Two people recording a point on the same priority at once both claim the same sequence number:
+        # the database lets one through, the other is told someone recorded a point meanwhile.
+        UniqueConstraint("priority_id", "sequence", name="uq_priority_update_priority_sequence"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id", ondelete="CASCADE"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)  # 1, 2, 3... in the order the priority's points were recorded
     recorded_on: Mapped[dt.date] = mapped_column(Date)
     weather: Mapped[str] = mapped_column(String(20))
     progress: Mapped[int | None]

@@ -2,16 +2,19 @@
 
 Export and import are pure: the workbook is built from rows handed in, and a filled workbook is read and
 validated against the known priorities and points handed in. A row equal to the point it was exported
-with records nothing; any invalid row means nothing is recorded at all.
+with records nothing; any invalid row means nothing is recorded at all. The upload is bounded (size, unpacked
+size, lines) and streamed, so that a huge or hostile file is refused at once with a French message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -19,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pilotage.formats import format_date, format_percent
+from pilotage.formats import format_date, format_number, format_percent
 from pilotage.progress import (
     COMMENT_FIELDS,
     COMMENT_LABELS,
@@ -31,11 +34,38 @@ from pilotage.progress import (
     validate_point,
     weather_from_label,
 )
+from pilotage.spreadsheets import (
+    DAMAGED,
+    file_problem,
+    lines_with_uncomputed,
+    worksheet_text,
+    write_text,
+    xml_overflow,
+)
 
+log = logging.getLogger(__name__)
 SHEET = "Points d'avancement"
 GUIDE = "Mode d'emploi"
 SCOPE_CELL_LABEL = "Code du périmètre (ne pas modifier)"
-MAX_ROWS = 5000
+# One line per priority: the largest scope has 42, the largest contract 94. A thousand lines is ten times any
+# real sheet, and reading stops there instead of streaming a million rows (minutes) before refusing them.
+MAX_ROWS = 1000
+# A full 1 000-line sheet with long comments zips to about 3 Mo: 10 Mo leaves room for a pasted image. The
+# unpacked limit stops a zip bomb, small to upload, before openpyxl unpacks its strings and styles in memory.
+MAX_UPLOAD_BYTES = 10 * 2**20
+MAX_UNPACKED_BYTES = 50 * 2**20
+HEADER_SEARCH = 10  # the header is on line 3; a few lines inserted above it are tolerated
+# XML elements in any one part of the file (a cell is 1 to 3): a full sheet has about 40 000, so four times
+# the columns still pass, while a part openpyxl would parse whole at opening is refused after a second.
+MAX_XML_ELEMENTS = 250_000
+GUIDE_SEARCH = 50  # the scope code is on line 4 of the guide
+TOO_MANY_ROWS = (f"La fiche compte plus de {format_number(MAX_ROWS)} lignes sous l'en-tête (ou dans un autre onglet), "
+                 "alors qu'elle en a une par priorité : supprimez les lignes ou onglets ajoutés (même vides) ou "
+                 "exportez une nouvelle fiche.")
+TOO_MANY_CELLS = ("Le classeur contient bien plus de cellules ou de textes qu'une fiche de mise à jour : importez la "
+                  "fiche exportée depuis cette page, sans onglets ni données ajoutés.")
+UNCOMPUTED = ("« {} » : formule sans valeur calculée : ouvrez et enregistrez le fichier dans un tableur (Excel, "
+              "LibreOffice) pour qu'il la calcule, ou tapez la valeur elle-même.")
 COLUMNS = (  # (field, header, width, editable)
     ("priority_id", "N° interne de la priorité (ne pas modifier)", 12, False),
     ("base_point_id", "N° du dernier point (ne pas modifier)", 12, False),
@@ -49,6 +79,7 @@ COLUMNS = (  # (field, header, width, editable)
     *((name, COMMENT_LABELS[name], 36, True) for name in COMMENT_FIELDS),
 )
 HEADERS = {header: name for name, header, _, _ in COLUMNS}
+HEADER_OF = {name: header for name, header, _, _ in COLUMNS}
 HEADER_ROW = 3
 LOCKED_FILL = PatternFill("solid", fgColor="E5E7EB")
 HEADER_FILL = PatternFill("solid", fgColor="1E3A8A")
@@ -101,6 +132,7 @@ class SheetReport:
 class RawRow:
     line: int
     values: dict[str, Any] = field(default_factory=dict)
+    uncomputed: tuple[str, ...] = ()  # fields holding a formula the saving program never computed
 
 
 @dataclass(frozen=True)
@@ -110,17 +142,11 @@ class ParsedSheet:
     file_errors: tuple[str, ...] = ()
 
 
-def _style_header(cell) -> None:
+def _style_header(cell, header: str) -> None:
+    write_text(cell, header)
     cell.font = Font(bold=True, color="FFFFFF")
     cell.fill = HEADER_FILL
     cell.alignment = Alignment(wrap_text=True, vertical="center")
-
-
-def _write_text(cell, value: str | None) -> None:
-    """Free text stays text: a comment starting with '=' must never become a formula."""
-    cell.value = value
-    if value is not None:
-        cell.data_type = "s"
 
 
 def _data_validations(sheet, last_row: int) -> None:
@@ -164,9 +190,10 @@ def _guide(workbook: Workbook, scope_label: str, scope_code: str, today: dt.date
         *((label, WEATHER_HINTS[code]) for code, label in WEATHER_LABELS.items()),
     ]
     for row, (label, text) in enumerate(lines, start=1):
-        guide.cell(row=row, column=1, value=label).font = Font(bold=text is None or row <= 4)
+        write_text(guide.cell(row=row, column=1), label)
+        guide.cell(row=row, column=1).font = Font(bold=text is None or row <= 4)
         if text is not None:
-            _write_text(guide.cell(row=row, column=2), text)
+            write_text(guide.cell(row=row, column=2), text)
             guide.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     guide["A1"].font = Font(bold=True, size=14)
     guide.column_dimensions["A"].width = 34
@@ -179,13 +206,13 @@ def build_workbook(rows: Sequence[Mapping[str, Any]], *, scope_label: str, scope
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
-    sheet["A1"] = f"Fiche de mise à jour — {scope_label} — exportée le {format_date(today)}"
+    write_text(sheet["A1"], f"Fiche de mise à jour — {scope_label} — exportée le {format_date(today)}")
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = ("Modifiez seulement les cellules blanches. Une ligne inchangée n'enregistre rien. "
-                   f"Voir l'onglet « {GUIDE} ».")
+    write_text(sheet["A2"], "Modifiez seulement les cellules blanches. Une ligne inchangée n'enregistre rien. "
+                            f"Voir l'onglet « {GUIDE} ».")
     sheet["A2"].font = Font(italic=True)
     for index, (_, header, width, _) in enumerate(COLUMNS, start=1):
-        _style_header(sheet.cell(row=HEADER_ROW, column=index, value=header))
+        _style_header(sheet.cell(row=HEADER_ROW, column=index), header)
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.row_dimensions[HEADER_ROW].height = 45
     for offset, row in enumerate(rows, start=1):
@@ -214,7 +241,7 @@ def _write_row(sheet, line: int, row: Mapping[str, Any]) -> None:
             cell.value = value
             cell.number_format = "DD/MM/YYYY"
         else:
-            _write_text(cell, None if value is None else str(value))
+            write_text(cell, None if value is None else str(value))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.protection = Protection(locked=not editable)
         if not editable:
@@ -223,38 +250,62 @@ def _write_row(sheet, line: int, row: Mapping[str, Any]) -> None:
 
 def read_workbook(content: bytes) -> ParsedSheet:
     """The raw rows of a filled update sheet, or the file-level errors that prevent reading it."""
+    problem = file_problem(content, max_bytes=MAX_UPLOAD_BYTES, max_unpacked_bytes=MAX_UNPACKED_BYTES)
+    if problem:
+        return ParsedSheet(file_errors=(problem,))
+    books = []
     try:
-        workbook = load_workbook(io.BytesIO(content), data_only=True, read_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on a file that is not an .xlsx workbook
-        return ParsedSheet(file_errors=("Ce fichier n'est pas un classeur Excel (.xlsx) lisible.",))
-    if SHEET not in workbook.sheetnames:
+        overflow = xml_overflow(content, max_rows=HEADER_SEARCH + MAX_ROWS, max_elements=MAX_XML_ELEMENTS)
+        if overflow:
+            return ParsedSheet(file_errors=(TOO_MANY_ROWS if overflow == "rows" else TOO_MANY_CELLS,))
+        # twice, streamed: the values a spreadsheet computed, and the formulas to spot those it did not
+        for data_only in (True, False):
+            books.append(load_workbook(io.BytesIO(content), read_only=True, data_only=data_only))
+        return _parse(*books)
+    except Exception:  # a damaged part fails only when read: zlib, CRC, XML and missing-part errors alike
+        log.warning("Unreadable update sheet (%d bytes)", len(content), exc_info=True)
+        return ParsedSheet(file_errors=(DAMAGED,))
+    finally:
+        for book in books:
+            book.close()
+
+
+def _parse(values_book, formulas_book) -> ParsedSheet:
+    """The rows under the header, read up to one past the limit and no further."""
+    if SHEET not in values_book.sheetnames:
         return ParsedSheet(file_errors=(f"Le classeur ne contient pas l'onglet « {SHEET} » : utilisez une fiche "
                                         "exportée depuis cette page.",))
-    scope_code = _scope_code(workbook)
-    table = list(workbook[SHEET].iter_rows(values_only=True))
-    header_line = next((i for i, values in enumerate(table[:10]) if values and COLUMNS[0][1] in values), None)
+    scope_code = _scope_code(values_book)
+    lines = lines_with_uncomputed(values_book[SHEET], formulas_book[SHEET])
+    head = list(islice(lines, HEADER_SEARCH))
+    header_line = next((i for i, (values, _) in enumerate(head) if COLUMNS[0][1] in values), None)
     if header_line is None:
         return ParsedSheet(scope_code=scope_code, file_errors=("La ligne d'en-têtes est introuvable.",))
-    positions = {HEADERS[v]: i for i, v in enumerate(table[header_line]) if v in HEADERS}
+    positions = {HEADERS[v]: i for i, v in enumerate(head[header_line][0]) if isinstance(v, str) and v in HEADERS}
     missing = [header for name, header, _, _ in COLUMNS if name not in positions]
     if missing:
         return ParsedSheet(scope_code=scope_code,
                            file_errors=("Colonne(s) manquante(s) : " + ", ".join(f"« {m} »" for m in missing),))
-    body = table[header_line + 1:]
+    body = head[header_line + 1:]
+    body += islice(lines, MAX_ROWS + 1 - len(body))
     if len(body) > MAX_ROWS:
-        return ParsedSheet(scope_code=scope_code, file_errors=(f"Plus de {MAX_ROWS} lignes : fiche refusée.",))
-    rows = tuple(
-        RawRow(line=header_line + 2 + offset,
-               values={name: values[i] if i < len(values) else None for name, i in positions.items()})
-        for offset, values in enumerate(body)
-    )
+        return ParsedSheet(scope_code=scope_code, file_errors=(TOO_MANY_ROWS,))
+    rows = tuple(_raw_row(header_line + 2 + offset, values, uncomputed, positions)
+                 for offset, (values, uncomputed) in enumerate(body))
     return ParsedSheet(rows=rows, scope_code=scope_code)
+
+
+def _raw_row(line: int, values: tuple, uncomputed: tuple[int, ...], positions: Mapping[str, int]) -> RawRow:
+    return RawRow(line=line, values={name: values[i] if i < len(values) else None for name, i in positions.items()},
+                  uncomputed=tuple(name for name, i in positions.items() if i in uncomputed))
 
 
 def _scope_code(workbook) -> str | None:
     if GUIDE not in workbook.sheetnames:
         return None
-    for values in workbook[GUIDE].iter_rows(min_col=1, max_col=2, values_only=True):
+    guide = workbook[GUIDE]
+    guide.reset_dimensions()
+    for values in guide.iter_rows(min_col=1, max_col=2, max_row=GUIDE_SEARCH, values_only=True):
         if len(values) == 2 and values[0] == SCOPE_CELL_LABEL:
             return None if values[1] is None else str(values[1])
     return None
@@ -330,7 +381,7 @@ def _row_values(raw: RawRow) -> tuple[dict[str, Any], list[str]]:
 
 
 def _is_blank(raw: RawRow) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values.values())
+    return not raw.uncomputed and all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values.values())
 
 
 def _changes(values: Mapping[str, Any], base: Mapping[str, Any] | None) -> str:
@@ -357,24 +408,33 @@ def validate_rows(parsed: ParsedSheet, *, scope_label: str, scope_code: str, kno
     if file_errors:
         return SheetReport(scope_label=scope_label, file_errors=tuple(file_errors))
     reports, points, seen = [], [], {}
+    exported = {point_id: _as_exported(point) for point_id, point in base_points.items()}
     for raw in parsed.rows:
         if _is_blank(raw):
             continue
-        report, point = _check_row(raw, known, base_points, seen, today, author)
+        report, point = _check_row(raw, known, exported, seen, today, author)
         reports.append(report)
         if point is not None:
             points.append(point)
     return SheetReport(scope_label=scope_label, rows=tuple(reports), points=tuple(points))
 
 
+def _as_exported(point: Mapping[str, Any]) -> dict[str, Any]:
+    """A point's fields as its row of the sheet shows them, to tell an untouched row from a changed one."""
+    return {name: worksheet_text(value) if name in COMMENT_FIELDS and isinstance(value, str) else value
+            for name, value in point.items()}
+
+
 def _check_row(raw: RawRow, known: Mapping[int, KnownPriority], base_points: Mapping[int, Mapping[str, Any]],
                seen: dict[int, int], today: dt.date, author: str) -> tuple[RowReport, PointInput | None]:
     priority_id = _parse_id(raw.values.get("priority_id"))
-    if priority_id is None or priority_id not in known:
-        text = clean_text(raw.values.get("text")) or "?"
-        return RowReport(raw.line, text[:60], "erreur", (
+    label = known[priority_id].label if priority_id in known else (clean_text(raw.values.get("text")) or "?")[:60]
+    if raw.uncomputed:
+        messages = tuple(UNCOMPUTED.format(HEADER_OF[name]) for name in raw.uncomputed)
+        return RowReport(raw.line, label, "erreur", messages), None
+    if priority_id not in known:
+        return RowReport(raw.line, label, "erreur", (
             "Priorité inconnue dans ce périmètre : le n° interne (colonne A) manque ou a été modifié.",)), None
-    label = known[priority_id].label
     if priority_id in seen:
         return RowReport(raw.line, label, "erreur", (f"Priorité en double (déjà ligne {seen[priority_id]}).",)), None
     seen[priority_id] = raw.line

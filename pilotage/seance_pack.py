@@ -8,7 +8,7 @@ import io
 
 from fpdf import FPDF
 
-from pilotage import seance_charts
+from pilotage import clock, seance_charts
 from pilotage.exporters import FONT, FONT_DIR, FONT_FILES, ExportError, pdf_font_problem
 from pilotage.formats import MEETING_KIND_LABELS, MEETING_STATUS_LABELS, format_date, format_time
 from pilotage.queries.seance import Seance
@@ -210,7 +210,7 @@ def seance_pdf(seance: Seance, *, today: dt.date | None = None) -> bytes:
     pdf.set_title(f"Dossier de séance — {sheet.title} — {format_date(sheet.date)}")
     pdf.set_author(sheet.contract_name)
     pdf.set_lang("fr-FR")
-    _cover(pdf, seance, today or dt.date.today())
+    _cover(pdf, seance, today or clock.today())
     for place, slide in pack_slides(seance):
         _slide(pdf, place, slide)
     return bytes(pdf.output())

@@ -12,7 +12,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from pilotage import seance_charts
+from pilotage import clock, seance_charts
 from pilotage.formats import format_date
 from pilotage.queries.seance import Seance
 from pilotage.seance_pack import INK, NO_TONE, TONES, cover_lines, pack_slides, when
@@ -191,7 +191,7 @@ def seance_pptx(seance: Seance, *, today: dt.date | None = None) -> bytes:
     deck.core_properties.title = f"Dossier de séance — {sheet.title} — {format_date(sheet.date)}"
     deck.core_properties.author = sheet.contract_name
     deck.core_properties.language = "fr-FR"
-    _cover(deck, seance, today or dt.date.today())
+    _cover(deck, seance, today or clock.today())
     for place, content in pack_slides(seance):
         _slide(deck, seance, place, content)
     out = io.BytesIO()

@@ -34,11 +34,11 @@ def load_progress(session: Session, data: dict, programmes: dict[str, Programme]
             priority = priorities[programme.slug][item["rank"] - 1]
             if not priority.text.startswith(item["text"]):
                 raise ValueError(f"progress.yaml: {programme.slug} rank {item['rank']} is not « {item['text']} »")
-            for point in item.get("points") or []:
+            for sequence, point in enumerate(item.get("points") or [], start=1):
                 if point["weather"] not in WEATHERS:
                     raise ValueError(f"progress.yaml: unknown weather {point['weather']!r}")
                 session.add(PriorityUpdate(
-                    priority_id=priority.id, recorded_on=point["date"], weather=point["weather"],
+                    priority_id=priority.id, sequence=sequence, recorded_on=point["date"], weather=point["weather"],
                     progress=point.get("progress"), author=point.get("author"),
                     meeting_id=_meeting_id(meetings, programme, point),
                     **{name: point.get(name) for name in COMMENT_FIELDS}, **sourced(point),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from pilotage import clock
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'pilotage.sqlite3'}"
@@ -22,6 +25,7 @@ class Settings:
     environment: str = "development"
     data_dir: Path = PROJECT_ROOT / "data"
     map_style: str | None = None  # base map style URL; none: maps draw their layers on a blank ground
+    today: dt.date | None = None  # a pinned calendar day (demos, tests); none: the system clock
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -31,6 +35,7 @@ class Settings:
             admin_password=env.get("PILOTAGE_ADMIN_PASSWORD") or None,
             environment=env.get("PILOTAGE_ENV", "development"),
             map_style=env.get("PILOTAGE_MAP_STYLE") or None,
+            today=_pinned_day(env.get("PILOTAGE_TODAY")),
         )
         if (
             settings.environment != "development"
@@ -39,3 +44,12 @@ class Settings:
         ):
             raise SettingsError("PILOTAGE_ADMIN_PASSWORD holds a placeholder value outside development.")
         return settings
+
+
+def _pinned_day(value: str | None) -> dt.date | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return clock.parse_day(value)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc

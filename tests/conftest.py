@@ -11,6 +11,9 @@ Fixtures, each a fresh database of the active backend:
   make_database(state)                                     factory: "blank" (not even migrated), "empty", "seeded"
   seeded_sqlite_file                                       (path, url) of a seeded SQLite file, whatever the backend
 
+The calendar: every test runs on the day PILOTAGE_TODAY names (the system's day when unset); a test that
+assumes a date pins it with `pin_today(day)`, which also reaches the app that AppTest or a server runs.
+
 Password hashing uses cheap argon2id parameters in tests (a real hash costs 0.2 s); a test marked
 `real_password_hashing` keeps the production parameters.
 
@@ -19,6 +22,7 @@ In CI (CI=true) a skipped test fails the run: every test must really run there.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -35,9 +39,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from pilotage import migrate, seed
+from pilotage import clock, migrate, seed
 from pilotage.db import make_engine, make_session_factory
-from pilotage.settings import PROJECT_ROOT
+from pilotage.settings import PROJECT_ROOT, Settings
 
 DATA_DIR = PROJECT_ROOT / "data"
 TEST_DATABASE_URL_ENV = "PILOTAGE_TEST_DATABASE_URL"
@@ -302,6 +306,27 @@ def fast_password_hashing(request, monkeypatch) -> None:
     """Argon2id with the cheapest parameters: the same code paths, a thousand times faster."""
     if request.node.get_closest_marker("real_password_hashing") is None:
         monkeypatch.setattr("pilotage.passwords._hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(autouse=True)
+def _restore_clock() -> Iterator[None]:
+    """Each test starts on the suite's day, whatever an earlier test or app run pinned."""
+    suite_day = Settings.from_env(os.environ).today
+    clock.pin(suite_day)
+    yield
+    clock.pin(suite_day)
+
+
+@pytest.fixture
+def pin_today(monkeypatch) -> Callable[[dt.date], dt.date]:
+    """pin_today(day): the domain's clock, the app under AppTest and servers started afterwards see `day`."""
+
+    def pin(day: dt.date) -> dt.date:
+        monkeypatch.setenv("PILOTAGE_TODAY", day.isoformat())
+        clock.pin(day)
+        return day
+
+    return pin
 
 
 # Hooks ---------------------------------------------------------------------------------------

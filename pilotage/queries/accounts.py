@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pilotage import clock
 from pilotage.models import AuditEvent, Neighbourhood, User, user_neighbourhood
 from pilotage.passwords import verify_password
 from pilotage.permissions import Actor
@@ -72,13 +73,17 @@ def list_audit_events(
     if object_type:
         statement = statement.where(AuditEvent.object_type == object_type)
     if since:
-        statement = statement.where(AuditEvent.at >= dt.datetime.combine(since, dt.time.min, dt.UTC))
+        statement = statement.where(AuditEvent.at >= _paris_midnight(since))
     if until:
-        statement = statement.where(AuditEvent.at < dt.datetime.combine(until + dt.timedelta(days=1),
-                                                                        dt.time.min, dt.UTC))
+        statement = statement.where(AuditEvent.at < _paris_midnight(until + dt.timedelta(days=1)))
     statement = statement.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     return frame(session, statement, ["at", "username", "action", "object_type", "object_id", "summary",
                                        "before", "after"])
+
+
+def _paris_midnight(day: dt.date) -> dt.datetime:
+    """The instant a day starts in Paris, in UTC as audit times are stored (days are the user's days)."""
+    return dt.datetime.combine(day, dt.time.min, clock.PARIS).astimezone(dt.UTC)
 
 
 def list_audit_facets(session: Session) -> tuple[list[str], list[str]]:

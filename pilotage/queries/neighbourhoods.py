@@ -89,7 +89,11 @@ def list_portrait(session: Session, *, neighbourhood_id: int) -> pd.DataFrame:
     compared = compared.assign(area_kind="comparaison", area_position=compared["area_position"] + 1)
     missing = indicators[~indicators["indicator_id"].isin(own["indicator_id"])][["indicator_id"]].assign(
         value=float("nan"), area=hood.name, area_kind="quartier", area_position=0)
-    values = pd.concat([df for df in (own, missing, compared) if not df.empty], ignore_index=True)
+    parts = [df for df in (own, missing, compared) if not df.empty]
+    if not parts:  # a contract without indicators: nothing to compare
+        return indicators.assign(**{name: pd.Series(dtype=object) for name in (*names[1:], "area", "area_kind",
+                                                                               "area_position")})
+    values = pd.concat(parts, ignore_index=True)
     result = indicators.merge(values, on="indicator_id", how="inner")
     return result.sort_values(["theme_position", "position", "area_position", "year"]).reset_index(drop=True)
 

@@ -16,6 +16,7 @@ from pilotage.progress_sheet import KnownPriority, SheetReport, build_workbook, 
 from pilotage.queries.progress import list_priority_states
 
 SCOPE_KINDS = ("quartier", "programme")
+MAX_ROW_ID = 2**31 - 1  # an INTEGER column's largest value: a bigger number typed in column B is no point's id
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def check_progress_sheet(session: Session, *, scope_kind: str, scope_id: int, co
     referenced = set()
     for raw in parsed.rows:
         value = raw.values.get("base_point_id")
-        if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        if (isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
+                and 0 < value <= MAX_ROW_ID):
             referenced.add(int(value))
     known_ids = set(scope.states["priority_id"].astype(int))
     bases = {k: v for k, v in _base_points(session, referenced).items() if v["priority_id"] in known_ids}

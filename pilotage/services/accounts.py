@@ -17,6 +17,8 @@ from pilotage.services.base import ensure_permission, ensure_version, get_or_fai
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 INITIAL_ADMIN = "admin"
+# Shorter than the column (200): texts such as "Saisi par <nom>" are built from it and must fit theirs.
+DISPLAY_NAME_MAX_LENGTH = 120
 
 
 def _validate_password(password: str) -> None:
@@ -35,6 +37,9 @@ def _neighbourhoods(session: Session, ids: Iterable[int]) -> list[Neighbourhood]
 def _validate_profile(display_name: str, role: str) -> None:
     if not display_name.strip():
         raise ValidationError("Le nom affiché est obligatoire.")
+    if len(display_name.strip()) > DISPLAY_NAME_MAX_LENGTH:
+        raise ValidationError(f"Nom affiché : {DISPLAY_NAME_MAX_LENGTH} caractères au plus "
+                              f"({len(display_name.strip())} saisis).")
     if role not in ROLES:
         raise ValidationError(f"Rôle inconnu : {role}.")
 

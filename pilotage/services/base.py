@@ -49,11 +49,18 @@ def commit(session: Session) -> None:
 
 
 def run_write(session: Session, write: Callable[[], T]) -> T:
-    """Run `write` and commit; on any error roll back so that nothing is half-written."""
+    """Run `write` and commit; on any error roll back so that nothing is half-written.
+
+    The version check of a concurrent writer may fire at any flush inside `write`, not only at the commit:
+    wherever it fires, the user gets the conflict message.
+    """
     try:
         result = write()
         commit(session)
         return result
+    except StaleDataError as exc:
+        session.rollback()
+        raise ConflictError(CONFLICT_MESSAGE) from exc
     except Exception:
         session.rollback()
         raise

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pilotage import audit
+from pilotage import audit, clock
 from pilotage.boundaries import Columns, ImportPlan, Match, Target, Unmatched, plan_import
 from pilotage.boundary_files import read_boundary_file
 from pilotage.errors import ValidationError
@@ -57,7 +57,7 @@ def import_boundaries(
     for match in plan.matches:
         if expected_versions is not None and match.neighbourhood_id in expected_versions:
             ensure_version(by_id[match.neighbourhood_id], expected_versions[match.neighbourhood_id])
-    source = f"Fichier officiel « {filename} », importé le {format_date(today or dt.date.today())}"
+    source = f"Fichier officiel « {filename} », importé le {format_date(today or clock.today())}"
 
     def write() -> ImportReport:
         codes = []

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pilotage import audit, followups
+from pilotage import audit, clock, followups
 from pilotage.errors import CONFLICT_MESSAGE, ConflictError, PermissionDenied, ValidationError
 from pilotage.formats import MEETING_KIND_LABELS, MEETING_STATUS_LABELS, format_date
 from pilotage.models import (
@@ -44,7 +44,7 @@ def _text(value: str | None, label: str, required: bool = False, limit: int | No
 def _check_date(date: dt.date | None, label: str = "Date") -> dt.date:
     if not isinstance(date, dt.date):
         raise ValidationError(f"{label} : ce champ est obligatoire.")
-    if not EARLIEST_YEAR <= date.year <= dt.date.today().year + 10:
+    if not EARLIEST_YEAR <= date.year <= clock.today().year + 10:
         raise ValidationError(f"{label} : {format_date(date)} est hors des années possibles.")
     return date
 
@@ -69,7 +69,7 @@ def _scope(session: Session, contract_id: int, neighbourhood_id: int | None,
 def _check_status(status: str, date: dt.date) -> None:
     if status not in MEETING_STATUSES:
         raise ValidationError(f"Statut inconnu : {status}.")
-    if status == "tenue" and date > dt.date.today():
+    if status == "tenue" and date > clock.today():
         raise ValidationError("Une instance dont la date n'est pas encore passée ne peut pas être « tenue ».")
 
 
@@ -217,7 +217,7 @@ def add_agenda_item(session: Session, actor: Actor, meeting_id: int, *, title: s
                     decision_ids: Iterable[int] = ()) -> int:
     """Add an item at the end of a meeting's agenda, possibly taking up earlier decisions; return its id."""
     meeting = _meeting_for_edit(session, actor, meeting_id)
-    _check_links(session, meeting.contract_id, neighbourhood_id, priority_id)
+    _check_links(session, actor, meeting, neighbourhood_id, priority_id)
     decisions = list(session.scalars(select(Decision).join(Meeting, Meeting.id == Decision.meeting_id).where(
         Decision.id.in_(list(decision_ids)), Meeting.contract_id == meeting.contract_id, Meeting.date < meeting.date)))
     if len(decisions) != len(set(decision_ids)):
@@ -259,16 +259,21 @@ def record_outcome(session: Session, actor: Actor, agenda_item_id: int, *, expec
     run_write(session, write)
 
 
-def _check_links(session: Session, contract_id: int, neighbourhood_id: int | None, priority_id: int | None) -> None:
+def _check_links(session: Session, actor: Actor, meeting: Meeting, neighbourhood_id: int | None,
+                 priority_id: int | None) -> None:
+    """The neighbourhood and priority an item or a decision concerns: in the meeting's contract, and within
+    the actor's rights (a Battant contributor records nothing "concerning Planoise", even on a Battant meeting)."""
     if neighbourhood_id is not None:
         hood = session.get(Neighbourhood, neighbourhood_id)
-        if hood is None or hood.contract_id != contract_id:
+        if hood is None or hood.contract_id != meeting.contract_id:
             raise ValidationError("Le quartier choisi n'appartient pas à ce contrat.")
+        ensure_permission(actor, EDIT, neighbourhood_id)
     if priority_id is not None:
         programme = session.scalar(select(Programme).join(Priority, Priority.programme_id == Programme.id)
                                    .where(Priority.id == priority_id))
-        if programme is None or programme.contract_id != contract_id:
+        if programme is None or programme.contract_id != meeting.contract_id:
             raise ValidationError("La priorité choisie n'appartient pas à ce contrat.")
+        ensure_permission(actor, EDIT, programme.neighbourhood_id)
 
 
 def _person(session: Session, name: str | None, organisation_id: int | None) -> Person | None:
@@ -288,7 +293,7 @@ def record_decision(session: Session, actor: Actor, meeting_id: int, *, text: st
     if kind not in followups.DECISION_KINDS or status not in followups.DECISION_STATUSES:
         raise ValidationError("Type ou statut de décision inconnu.")
     neighbourhood_id = neighbourhood_id if neighbourhood_id is not None else meeting.neighbourhood_id
-    _check_links(session, meeting.contract_id, neighbourhood_id, priority_id)
+    _check_links(session, actor, meeting, neighbourhood_id, priority_id)
     if agenda_item_id is not None and session.scalar(
             select(AgendaItem.meeting_id).where(AgendaItem.id == agenda_item_id)) != meeting.id:
         raise ValidationError("Le point choisi n'est pas à l'ordre du jour de cette instance.")
@@ -328,7 +333,7 @@ def set_decision_status(session: Session, actor: Actor, decision_id: int, *, exp
     ensure_version(decision, expected_version)
     if status not in followups.DECISION_STATUSES:
         raise ValidationError(f"Statut inconnu : {status}.")
-    closed = None if status == followups.OPEN else _check_date(closed_on or dt.date.today(), "Date de clôture")
+    closed = None if status == followups.OPEN else _check_date(closed_on or clock.today(), "Date de clôture")
     before = audit.snapshot(decision)
 
     def write() -> None:

@@ -19,9 +19,13 @@ CURRENT_CONTRACT = "Contrat de Ville de Grand Besançon Métropole 2024-2030"
 BELFORT_CONTRACT = "Contrat de Ville Unique et Global 2015-2020"
 BELFORT_QPV = ("Bougenel – Mulhouse", "Dardel – La Méchelle", "Les Glacis du Château", "Résidences Le Mont",
                "Arsot – Ganghoffer")
-STEP_TIMEOUT_MS = 30_000
-FIRST_RUN_TIMEOUT_MS = 120_000  # the first request migrates and seeds an empty database
+# Every wait of the browser tests, in one place. Generous on purpose: CI machines are busy, and a step that
+# takes 2 s on an idle laptop took over 5 s (Playwright's default) with both cores loaded.
+STEP_TIMEOUT_MS = 60_000  # each action, navigation and `expect` assertion
+FIRST_RUN_TIMEOUT_MS = 180_000  # the first request migrates and seeds an empty database
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 
 def add_account(database_url: str, username: str, password: str, display_name: str, role: str = "contributeur",

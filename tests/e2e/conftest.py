@@ -5,6 +5,7 @@ Waits are on Streamlit's own idle signal and on the elements a step expects, nev
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -23,7 +24,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-SERVER_START_TIMEOUT = 60  # seconds
+SERVER_START_TIMEOUT = 120  # seconds
+# The servers under test live on this day, whatever day the suite runs: the browser tests read the seed's
+# illustrative history (revues up to October 2026) as it stood then. The calendar itself is tested at other
+# dates by tests/pages/test_calendar.py.
+SERVER_TODAY = dt.date(2026, 11, 23)
 
 
 @dataclass
@@ -72,16 +77,18 @@ def _stop(server: Server) -> None:
 
 
 @pytest.fixture
-def start_server() -> Iterator[Callable[[str], Server]]:
-    """Factory: start_server(database_url) -> a fresh server on a free port; every one is stopped after the test."""
+def start_server() -> Iterator[Callable[..., Server]]:
+    """Factory: start_server(database_url, today) -> a fresh server on a free port, its calendar pinned to `today`;
+    every one is stopped after the test."""
     servers: list[Server] = []
 
-    def start(database_url: str) -> Server:
+    def start(database_url: str, today: dt.date = SERVER_TODAY, script: str = "serve.py") -> Server:
         port = _free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "PILOTAGE_ADMIN_PASSWORD": ADMIN_PASSWORD,
-               "PYTHONUNBUFFERED": "1"}
+               "PILOTAGE_TODAY": today.isoformat(), "PYTHONUNBUFFERED": "1",
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
         env.pop("PILOTAGE_ENV", None)
-        command = [str(Path(sys.executable).parent / "streamlit"), "run", "app.py", "--server.port", str(port),
+        command = [str(Path(sys.executable).parent / "streamlit"), "run", script, "--server.port", str(port),
                    "--server.headless", "true", "--server.address", "127.0.0.1",
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,

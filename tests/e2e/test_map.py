@@ -86,7 +86,7 @@ def initial_view(database_url: str, contract_slug: str = "gbm-2024-2030") -> Vie
 def wait_until_drawn(page) -> None:
     """A canvas inside the deck container, and coloured pixels on it (the layers were drawn)."""
     deck = page.locator(DECK)
-    expect(deck.locator("canvas").first).to_be_attached(timeout=60_000)
+    expect(deck.locator("canvas").first).to_be_attached()
     for _ in range(120):
         picture = Image.open(io.BytesIO(deck.screenshot())).convert("RGB")
         if sum(count for count, colour in picture.getcolors(1 << 20) if colour != (255, 255, 255)) > 500:

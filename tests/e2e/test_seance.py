@@ -12,7 +12,6 @@ import pytest
 from browser_support import (
     ADMIN_PASSWORD,
     READER,
-    STEP_TIMEOUT_MS,
     add_reader,
     heading,
     open_signed_in,
@@ -72,7 +71,7 @@ def check_screen(page: Page) -> None:
     assert scroll <= height, f"{page.url}: {scroll - height} px to scroll"
     size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.sc-slide')).fontSize)")
     assert size >= MAIN_TEXT_PX
-    expect(page.get_by_test_id("stSidebar")).to_be_hidden(timeout=STEP_TIMEOUT_MS)
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
 
 
 def walk(page: Page, artifacts, name: str, size: str) -> list[str]:
@@ -91,9 +90,9 @@ def walk(page: Page, artifacts, name: str, size: str) -> list[str]:
             return titles
         shown = screen_number(page)
         page.keyboard.press("ArrowRight")
-        expect(page).not_to_have_url(re.compile(f"etape={here[0]}&ecran={here[1]}$"), timeout=STEP_TIMEOUT_MS)
+        expect(page).not_to_have_url(re.compile(f"etape={here[0]}&ecran={here[1]}$"))
         # Wait for the next screen itself, not only its URL: the title is read from the page.
-        expect(page.get_by_text(re.compile(rf"^écran {shown + 1}/\d+$"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+        expect(page.get_by_text(re.compile(rf"^écran {shown + 1}/\d+$"))).to_be_visible()
 
 
 def screen_number(page: Page) -> int:
@@ -113,7 +112,7 @@ def sign_in_without_sidebar(page: Page, username: str, password: str) -> None:
     page.get_by_label("Identifiant", exact=True).fill(username)
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.locator(".sc-slide")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".sc-slide")).to_be_visible()
     settled(page)
 
 
@@ -122,7 +121,7 @@ def jump(page: Page, step: int) -> None:
     page.get_by_role("button", name="Étapes").click()
     settled(page)
     page.get_by_role("button", name=re.compile(rf"^{step}\. ")).click()
-    expect(page).to_have_url(re.compile(f"etape={step}&ecran=1$"), timeout=STEP_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(f"etape={step}&ecran=1$"))
     settled(page)
 
 
@@ -154,7 +153,7 @@ def test_a_planoise_revue_projected_with_live_capture_and_its_pack(start_server,
     page = new_page(1280, 720)
     open_signed_in(page, f"{server.url}/instance?id={revue}", *CONTRIBUTOR)
     page.get_by_role("link", name="Ouvrir en mode séance").click()
-    expect(page.locator("h1.sc-title")).to_have_text("Le quartier en chiffres", timeout=STEP_TIMEOUT_MS)
+    expect(page.locator("h1.sc-title")).to_have_text("Le quartier en chiffres")
 
     titles = walk(page, artifacts, "revue", "1280x720")
     assert titles[0] == "Le quartier en chiffres" and titles[-1].startswith("Les décisions de la séance")
@@ -162,7 +161,7 @@ def test_a_planoise_revue_projected_with_live_capture_and_its_pack(start_server,
         <= {t.split(" (")[0] if t.startswith("Les") else t for t in titles}
     last = position(page)
     page.go_back()  # the browser's own navigation
-    expect(page).not_to_have_url(re.compile(f"etape={last[0]}&ecran={last[1]}$"), timeout=STEP_TIMEOUT_MS)
+    expect(page).not_to_have_url(re.compile(f"etape={last[0]}&ecran={last[1]}$"))
     settled(page)
 
     page.get_by_role("button", name="Décision", exact=True).click()
@@ -170,19 +169,19 @@ def test_a_planoise_revue_projected_with_live_capture_and_its_pack(start_server,
     dialog.get_by_label("Décision ou suite à donner").fill(DECISION)
     dialog.get_by_label("Personne ou service responsable (facultatif)").fill("Direction de l'habitat")
     dialog.get_by_role("button", name="Enregistrer la décision").click()
-    expect(page.get_by_role("dialog")).to_have_count(0, timeout=STEP_TIMEOUT_MS)
-    expect(page.get_by_text("Décision enregistrée.")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_text("Décision enregistrée.")).to_be_visible()
     settled(page)
     jump(page, 5)
     page.get_by_role("button", name="Suivant").click()
-    expect(page.locator(".sc-slide")).to_contain_text(DECISION, timeout=STEP_TIMEOUT_MS)  # shown as text, tags and all
+    expect(page.locator(".sc-slide")).to_contain_text(DECISION)  # shown as text, tags and all
     settled(page)
     check_screen(page)
     page.screenshot(path=artifacts / "seance-revue-decision-saisie-1280x720.png")
 
     jump(page, 3)
     page.keyboard.press("PageDown")  # a presenter's remote
-    expect(page).to_have_url(re.compile("etape=3&ecran=2$"), timeout=STEP_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile("etape=3&ecran=2$"))
     settled(page)
     page.get_by_role("button", name="Point d'avancement").click()
     settled(page)
@@ -191,32 +190,32 @@ def test_a_planoise_revue_projected_with_live_capture_and_its_pack(start_server,
     dialog.get_by_text("☂ Appui nécessaire").click()
     dialog.get_by_label("Difficultés et points de blocage").fill(DIFFICULTY)
     meeting = dialog.get_by_label("Relevé lors de l'instance")
-    expect(meeting).to_have_value(re.compile("13 octobre 2026"), timeout=STEP_TIMEOUT_MS)
+    expect(meeting).to_have_value(re.compile("13 octobre 2026"))
     dialog.get_by_role("button", name="Enregistrer le point").click()
-    expect(page.get_by_role("dialog")).to_have_count(0, timeout=STEP_TIMEOUT_MS)
-    expect(page.get_by_text("Point d'avancement enregistré")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_text("Point d'avancement enregistré")).to_be_visible()
     settled(page)
 
     check_packs(page, ("Le quartier en chiffres", "Les priorités du projet de quartier",
                        "Les suites de la revue précédente", "Les décisions de la séance", DECISION))
     page.get_by_role("link", name="Quitter").click()
-    expect(heading(page, "Revue de projet – Planoise")).to_be_visible(timeout=STEP_TIMEOUT_MS)
-    expect(page.get_by_text(DECISION).first).to_be_visible(timeout=STEP_TIMEOUT_MS)  # in the meeting sheet
+    expect(heading(page, "Revue de projet – Planoise")).to_be_visible()
+    expect(page.get_by_text(DECISION).first).to_be_visible()  # in the meeting sheet
     page.get_by_role("link", name="Retour à la gouvernance").click()
-    expect(heading(page, "Gouvernance")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(heading(page, "Gouvernance")).to_be_visible()
     settled(page)
     page.get_by_role("tab", name="Suivi des décisions").click()
     tracker = page.get_by_test_id("stDataFrame").filter(has_text="Décision")
     # in the decisions tracker
-    expect(tracker).to_contain_text("Organiser une marche exploratoire", timeout=STEP_TIMEOUT_MS)
+    expect(tracker).to_contain_text("Organiser une marche exploratoire")
     assert "Traceback" not in server.log()
 
     reader = new_page(1920, 1080)  # a reader follows on their own screen
     open_seance(reader, server.url, revue, READER)
-    expect(reader.get_by_role("button", name="Décision", exact=True)).to_have_count(0, timeout=STEP_TIMEOUT_MS)
-    expect(reader.get_by_text("Lecture seule")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(reader.get_by_role("button", name="Décision", exact=True)).to_have_count(0)
+    expect(reader.get_by_text("Lecture seule")).to_be_visible()
     walk(reader, artifacts, "revue", "1920x1080")
-    expect(reader.locator(".sc-slide")).to_contain_text(DECISION, timeout=STEP_TIMEOUT_MS)
+    expect(reader.locator(".sc-slide")).to_contain_text(DECISION)
 
     engine = make_engine(database_url)
     try:
@@ -254,18 +253,18 @@ def test_a_gbm_copil_projected_reordered_and_followed_by_a_reader(start_server, 
     dialog.get_by_role("button", name="Monter").nth(3).click()  # the decisions before the cadence
     settled(page)
     dialog.get_by_role("button", name="Enregistrer le déroulé").click()
-    expect(page.get_by_role("dialog")).to_have_count(0, timeout=STEP_TIMEOUT_MS)
-    expect(page.get_by_text("Déroulé de la séance enregistré.")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_text("Déroulé de la séance enregistré.")).to_be_visible()
     settled(page)
 
     reader = new_page(1280, 720)
     open_seance(reader, server.url, copil, READER)
-    expect(reader.get_by_role("button", name="Modifier le déroulé")).to_have_count(0, timeout=STEP_TIMEOUT_MS)
+    expect(reader.get_by_role("button", name="Modifier le déroulé")).to_have_count(0)
     titles = walk(reader, artifacts, "copil", "1280x720")
     assert "La cadence des instances" not in titles, "hidden for this meeting, on every screen"
     assert titles[-1] == "Les décisions à prendre"
     reader.get_by_role("button", name="Étapes").click()
     settled(reader)
     hidden = reader.get_by_text("Masquées pour cette séance : La cadence des instances")
-    expect(hidden).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(hidden).to_be_visible()
     assert "Traceback" not in server.log()

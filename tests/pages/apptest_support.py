@@ -100,5 +100,24 @@ def sign_in(at: AppTest, username: str, password: str) -> AppTest:
     return widget(at.button, "Se connecter").click().run()
 
 
-def fail_on_exception(at: AppTest) -> None:
-    assert not at.exception, "\n\n".join(f"{e.message}\n" + "\n".join(e.stack_trace) for e in at.exception)
+INCIDENT_MARKS = ("Une erreur inattendue", "Base de données indisponible")
+
+
+def incidents(at: AppTest) -> list[str]:
+    """The French error messages of the app's error boundary that the last run showed (its log has the detail)."""
+    return [str(e.value) for e in at.error if str(e.value).startswith(INCIDENT_MARKS)]
+
+
+def fail_on_exception(at: AppTest, where: str = "") -> None:
+    """No exception escaped the run, and the error boundary caught none either."""
+    assert not at.exception, where + "\n\n".join(f"{e.message}\n" + "\n".join(e.stack_trace) for e in at.exception)
+    assert not incidents(at), f"{where} the error boundary caught an exception (see the captured log): {incidents(at)}"
+
+
+def visit(at: AppTest, url_path: str, **query: str) -> AppTest:
+    """Follow a link within the same session: /<url_path>?<query>; fail on any exception or incident."""
+    at.query_params.clear()
+    at.query_params.update(query)
+    open_page(at, url_path)
+    fail_on_exception(at, f"/{url_path}?{query}:")
+    return at

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
 from apptest_support import fail_on_exception, headings, open_page, start, texts
 from sqlalchemy import select
 
 from pilotage.db import session_scope
 from pilotage.models import Programme
+
+# The seed's illustrative history runs to autumn 2026; these tests read figures as they stood then.
+ASSUMED_DAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _assumed_day(pin_today) -> None:
+    pin_today(ASSUMED_DAY)
+
 
 PLANOISE_PROJECT = "Projet de quartier — Planoise"
 

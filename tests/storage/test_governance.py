@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from pilotage import clock
 from pilotage.errors import ConflictError, PermissionDenied, ValidationError
-from pilotage.models import AgendaItem, Attendance, AuditEvent, Decision, Meeting, Organisation
+from pilotage.models import AgendaItem, Attendance, AuditEvent, Decision, Meeting, Organisation, Priority, Programme
 from pilotage.queries import governance as queries
 from pilotage.services import governance
 from tests.factories import admin_actor, contract, make_user, neighbourhood_id
@@ -163,7 +164,7 @@ def test_a_follow_up_of_a_contract_wide_meeting_can_be_closed_by_the_contributor
     with pytest.raises(PermissionDenied):
         governance.set_decision_status(session, cyril, battant, expected_version=1, status="faite")
     assert session.get(Decision, planoise).status == "faite"
-    assert session.get(Decision, planoise).closed_on == dt.date.today()
+    assert session.get(Decision, planoise).closed_on == clock.today()
 
 
 # Locking and validation ------------------------------------------------------------------------------------------
@@ -253,3 +254,27 @@ def test_the_seeded_cadence_shows_the_deliberate_gaps(session):
     assert [c.state for c in pacte.rows[0].cells[:3]] == ["conforme", "manquant", "prevu"]
     assert [title for _, _, title in rhythm.postponed] == ["Revue de projet – Clairs-Soleils"]
     assert (neighbourhood_id(session, "clairs-soleils"), "Clairs-Soleils", D(2026, 12, 8)) in rhythm.proposals
+
+
+def test_a_contributor_cannot_record_on_their_meeting_a_decision_concerning_another_neighbourhood(session):
+    battant_only = make_user(session, neighbourhood_slugs=["battant"])
+    revue = session.scalars(select(Meeting).where(
+        Meeting.neighbourhood_id == neighbourhood_id(session, "battant"), Meeting.kind == "revue_projet")
+        .order_by(Meeting.date)).first()
+    planoise = neighbourhood_id(session, "planoise")
+    planoise_priority = session.scalar(select(Priority.id).join(Programme).where(
+        Programme.neighbourhood_id == planoise))
+    decisions = session.scalar(select(func.count()).select_from(Decision))
+
+    with pytest.raises(PermissionDenied):
+        governance.record_decision(session, battant_only, revue.id, text="Pour Planoise", neighbourhood_id=planoise)
+    with pytest.raises(PermissionDenied):
+        governance.record_decision(session, battant_only, revue.id, text="Pour une priorité de Planoise",
+                                   priority_id=planoise_priority)
+    with pytest.raises(PermissionDenied):
+        governance.add_agenda_item(session, battant_only, revue.id, title="Point sur Planoise",
+                                   neighbourhood_id=planoise)
+
+    assert session.scalar(select(func.count()).select_from(Decision)) == decisions
+    own = governance.record_decision(session, battant_only, revue.id, text="Pour Battant")
+    assert session.get(Decision, own).neighbourhood_id == revue.neighbourhood_id

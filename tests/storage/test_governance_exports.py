@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import re
 
+import pandas as pd
 import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
@@ -115,3 +118,40 @@ def test_a_missing_font_fails_with_a_clear_message(session, monkeypatch, tmp_pat
     assert "fonts-dejavu-core" in exporters.pdf_font_problem()
     with pytest.raises(exporters.ExportError, match="fonts-dejavu-core"):
         exporters.decisions_pdf(record, today=TODAY)
+
+
+def flowing_text(data: bytes) -> str:
+    """The PDF's text without page footers or any whitespace, so that text wrapped across lines and pages joins."""
+    reader = PdfReader(io.BytesIO(data))
+    pages = []
+    for page in reader.pages:
+        text = re.sub(r"Relevé de décisions — [^\n]* — page \d+ / \d+", "", page.extract_text())
+        pages.append("".join(text.split()))
+    return "".join(pages)
+
+
+def test_a_decision_longer_than_a_page_and_an_unbroken_word_are_printed_in_full(session):
+    revue = meeting_on(session, dt.date(2026, 10, 13), "planoise")
+    record = queries.get_meeting_record(session, meeting_id=revue.id, today=TODAY)
+    long_text = " ".join(f"décision{i:05d}" for i in range(1000))[:10_000]
+    word = "".join(f"{i:04d}" for i in range(750))  # 3,000 characters without a space, like a pasted URL
+    decisions = pd.concat([record.decisions.iloc[[0]]] * 3, ignore_index=True)  # long, as it was, unbroken
+    decisions.loc[0, "text"] = long_text
+    decisions.loc[2, "text"] = "Lire https://exemple.fr/" + word
+    decisions.loc[2, "owner_person"] = word[:400]
+    agenda = record.agenda.copy()
+    agenda.loc[agenda.index[0], "outcome"] = "Voir " + word
+    sheet = dataclasses.replace(record.sheet, place="Salle " + word[:300], minutes="Compte rendu " + word)
+
+    data = exporters.decisions_pdf(dataclasses.replace(record, sheet=sheet, agenda=agenda, decisions=decisions),
+                                   today=TODAY)
+
+    text = flowing_text(data)
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 4
+    assert "".join(long_text.split()) in text
+    assert "Lirehttps://exemple.fr/" + word in text
+    assert word[:400] in text
+    for start in ("Salle", "Voir", "Compterendu"):
+        assert start + word[:300] in text, start
+    assert "Présenterlebilandupremierforumemploi-jeunes" in text, "the other decisions are still there"
+    assert "Suitesdesinstancesprécédentes" in text

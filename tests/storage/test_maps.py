@@ -13,6 +13,7 @@ from pilotage.errors import ConflictError, PermissionDenied, ValidationError
 from pilotage.models import AuditEvent, Facility, Neighbourhood
 from pilotage.queries import maps as map_queries
 from pilotage.services.boundaries import import_boundaries
+from tests.boundary_samples import RING, shapefile_zip, zip_bomb
 from tests.factories import admin_actor, contract, make_user, neighbourhood
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -130,6 +131,47 @@ def test_a_projected_file_is_refused_and_changes_nothing(session, name, reason):
         import_boundaries(session, admin_actor(session), contract_id=contract(session).id, filename=name,
                           content=content(name), columns=COLUMNS)
     assert snapshot(session) == before
+
+
+def test_a_windows_1252_shapefile_without_cpg_is_imported(session):
+    content = shapefile_zip([("QN02504M", "Clairs-Soleils", "Besançon", RING),
+                             ("QN02501M", "Planoise – Île-de-France", "Besançon", RING),
+                             ("QN08801M", "Épinal – Bitola", "Épinal", RING)],
+                            fields=(("CODE_QP", 10), ("NOM_QP", 80), ("LIB_COM", 40)), encoding="cp1252", cpg=None)
+    report = import_boundaries(session, admin_actor(session), contract_id=contract(session).id, filename="QP_2024.zip",
+                               content=content, columns=Columns(code="CODE_QP", name="NOM_QP", commune="LIB_COM"))
+    assert report.updated == ("Clairs-Soleils",) and report.codes_recorded == ("Clairs-Soleils : QN02504M",)
+    assert {u.name for u in report.unmatched} == {"Planoise – Île-de-France", "Épinal – Bitola"}
+    session.expire_all()
+    assert neighbourhood(session, "clairs-soleils").geometry_approximate is False
+
+
+REFUSED_FILES = {
+    "lambert93-strings": (lambda: ("qpv_lambert93_strings.geojson", content("qpv_lambert93_strings.geojson")),
+                          "entité n° 2 .*« 924950.5 » est un texte"),
+    "oversized": (lambda: ("qpv.geojson", b"{" + b" " * 50_000_000), "dépasse la limite de 50\u00a0Mo"),
+    "zip-bomb": (lambda: ("QP_2024.zip", zip_bomb()), "limite de 60\u00a0Mo une fois décompressée"),
+    "lying-zip-bomb": (lambda: ("QP_2024.zip", zip_bomb(declared=1_000)), "archive ZIP est endommagée"),
+    "deep-nesting": (lambda: ("qpv.geojson", b'{"a": ' * 100_000 + b"1" + b"}" * 100_000), "imbriqué"),
+    "damaged-shapefile": (lambda: ("QP_2024.zip", shapefile_zip([("QN02501M", "Planoise", RING)])[:300]),
+                          "illisible"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_FILES)
+def test_a_refused_file_changes_nothing_and_writes_no_audit_row(session, case):
+    make, reason = REFUSED_FILES[case]
+    filename, data = make()
+    give_codes(session)
+    admin = admin_actor(session)  # created on first use, with its own audit row
+    before, version = snapshot(session), audit.get_data_version(session)
+    events = session.scalar(select(func.count()).select_from(AuditEvent))
+    with pytest.raises(ValidationError, match=reason):
+        import_boundaries(session, admin, contract_id=contract(session).id, filename=filename, content=data,
+                          columns=COLUMNS)
+    assert snapshot(session) == before
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == events
+    assert audit.get_data_version(session) == version
 
 
 def test_a_file_matching_nothing_is_refused(session):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -13,7 +14,9 @@ from pilotage.progress import PointInput
 from pilotage.progress_sheet import COLUMNS, GUIDE, HEADER_ROW, SHEET
 from pilotage.queries import progress_sheet as sheet_queries
 from pilotage.services import progress as services
+from pilotage.spreadsheets import write_text
 from tests.factories import admin_actor, make_user, neighbourhood_id
+from tests.workbooks import DATA_SHEET_PART, malformed_files, with_cached_value
 
 TODAY = dt.date(2026, 11, 23)
 HEADER = {name: header for name, header, _, _ in COLUMNS}
@@ -28,16 +31,30 @@ def export(session, slug: str = "planoise") -> bytes:
                                                today=TODAY)
 
 
+class Text(str):
+    """A value typed as text in a spreadsheet (after an apostrophe when it starts with '=')."""
+
+
 def edit(content: bytes, changes: dict[tuple[int, str], object]) -> bytes:
-    """Change cells of the data sheet: (data row number from 1, field name) -> value."""
+    """Change cells of the data sheet: (data row number from 1, field name) -> value ('=...' is a formula)."""
     workbook = load_workbook(io.BytesIO(content))
     sheet = workbook[SHEET]
     columns = {name: index for index, (name, _, _, _) in enumerate(COLUMNS, start=1)}
     for (row, name), value in changes.items():
-        sheet.cell(row=HEADER_ROW + row, column=columns[name]).value = value  # cell(value=None) would not clear it
+        cell = sheet.cell(row=HEADER_ROW + row, column=columns[name])
+        if isinstance(value, Text):
+            write_text(cell, str(value))
+        else:
+            cell.value = value  # cell(value=None) would not clear it
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def first_row(content: bytes) -> dict:
+    """The cells of the sheet's first priority, by field name."""
+    cells = load_workbook(io.BytesIO(content))[SHEET][HEADER_ROW + 1]
+    return {name: cell for (name, *_), cell in zip(COLUMNS, cells, strict=True)}
 
 
 def import_sheet(session, actor, content: bytes, slug: str = "planoise"):
@@ -111,6 +128,61 @@ def test_comments_that_look_like_formulas_are_exported_as_text(session):
     assert import_sheet(session, admin, content).points == (), "and they come back unchanged"
 
 
+def test_text_that_looks_like_a_formula_stays_text_both_ways(session):
+    admin = admin_actor(session)
+    first_id = load_workbook(io.BytesIO(export(session)))[SHEET].cell(row=HEADER_ROW + 1, column=1).value
+    services.record_point(session, admin, PointInput(first_id, TODAY, "compromis", difficulties="=pas de budget",
+                                                     successes="-0,6 point de chômage"), today=TODAY)
+    content = export(session)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert "<f>" not in archive.read(DATA_SHEET_PART).decode(), "no cell of the sheet is a formula"
+    row = first_row(content)
+    for name, text in (("difficulties", "=pas de budget"), ("successes", "-0,6 point de chômage")):
+        assert (row[name].value, row[name].data_type, row[name].quotePrefix) == (text, "s", True), name
+    assert import_sheet(session, admin, content).points == (), "read back exactly as exported"
+    typed = edit(content, {(2, "difficulties"): Text("=pas de budget"), (2, "weather"): "Compromis",
+                           (2, "recorded_on"): dt.datetime(2026, 11, 20)})
+    report = import_sheet(session, admin, typed)
+    assert report.ok and report.written == 1, report.rows
+    assert session.scalars(select(PriorityUpdate).order_by(PriorityUpdate.id.desc())).first().difficulties == \
+        "=pas de budget"
+
+
+def test_a_comment_with_a_control_character_is_exported_and_comes_back_unchanged(session):
+    admin = admin_actor(session)
+    first_id = load_workbook(io.BytesIO(export(session)))[SHEET].cell(row=HEADER_ROW + 1, column=1).value
+    services.record_point(session, admin, PointInput(first_id, TODAY, "compromis",
+                                                     difficulties="Copié de Word :\x0bsaut de ligne"), today=TODAY)
+    content = export(session)  # openpyxl refuses control characters in a worksheet
+    assert first_row(content)["difficulties"].value == "Copié de Word : saut de ligne"
+    report = import_sheet(session, admin, content)
+    assert report.ok and report.points == () and report.rows[0].status == "inchange"
+
+
+def test_a_formula_without_a_computed_value_is_reported_and_nothing_is_written(session):
+    admin = admin_actor(session)
+    content = edit(export(session), {(1, "progress"): "=40+5",
+                                     (2, "difficulties"): "=A1", (2, "weather"): "Compromis"})
+    points, events = count(session, PriorityUpdate), count(session, AuditEvent)
+    report = import_sheet(session, admin, content)
+    assert not report.ok and report.written == 0
+    assert (count(session, PriorityUpdate), count(session, AuditEvent)) == (points, events)
+    errors = {row.line: row.messages for row in report.rows if row.status == "erreur"}
+    assert set(errors) == {HEADER_ROW + 1, HEADER_ROW + 2}
+    assert errors[HEADER_ROW + 1] == ("« Avancement (%) » : formule sans valeur calculée : ouvrez et enregistrez "
+                                      "le fichier dans un tableur (Excel, LibreOffice) pour qu'il la calcule, ou "
+                                      "tapez la valeur elle-même.",)
+    assert errors[HEADER_ROW + 2][0].startswith("« Difficultés et points de blocage » : formule sans valeur calculée")
+
+
+def test_a_formula_computed_by_a_spreadsheet_counts_as_its_value(session):
+    admin = admin_actor(session)
+    content = edit(export(session), {(1, "progress"): "=40+5", (1, "recorded_on"): dt.datetime(2026, 11, 20)})
+    report = import_sheet(session, admin, with_cached_value(content, "40+5", "45"))
+    assert report.ok and report.written == 1, report.rows
+    assert session.scalars(select(PriorityUpdate).order_by(PriorityUpdate.id.desc())).first().progress == 45
+
+
 def test_a_sheet_with_one_bad_row_writes_nothing_and_names_that_row(session):
     admin = admin_actor(session)
     content = edit(export(session), {(1, "weather"): "Compromis", (1, "recorded_on"): dt.datetime(2026, 11, 20),
@@ -134,6 +206,8 @@ def test_a_sheet_with_one_bad_row_writes_nothing_and_names_that_row(session):
     ({(1, "weather"): None}, "La météo est obligatoire"),
     ({(1, "priority_id"): 999999}, "Priorité inconnue dans ce périmètre"),
     ({(1, "base_point_id"): 1}, "N° du dernier point (colonne B) inconnu pour cette priorité"),
+    ({(1, "base_point_id"): 10**20}, "N° du dernier point (colonne B) inconnu pour cette priorité"),
+    ({(1, "base_point_id"): -5}, "N° du dernier point (colonne B) inconnu pour cette priorité"),
 ])
 def test_each_kind_of_bad_row_is_reported_in_french(session, changes, message):
     report = import_sheet(session, admin_actor(session), edit(export(session), changes))
@@ -179,6 +253,16 @@ def test_the_file_must_be_an_update_sheet_of_the_chosen_scope(session):
     workbook.save(buffer)
     renamed = import_sheet(session, admin, buffer.getvalue())
     assert renamed.file_errors[0].startswith("Le classeur ne contient pas l'onglet « Points d'avancement »")
+
+
+@pytest.mark.parametrize("name", ["csv", "empty", "zip of text", "password-protected", "truncated",
+                                  "corrupted part", "broken xml", "doctype", "no header"])
+def test_a_malformed_workbook_ends_with_a_french_message_and_writes_nothing(session, name):
+    admin = admin_actor(session)
+    points = count(session, PriorityUpdate)
+    report = import_sheet(session, admin, malformed_files(export(session))[name])
+    assert not report.ok and report.file_errors and report.written == 0
+    assert count(session, PriorityUpdate) == points
 
 
 def test_importing_needs_the_right_to_edit_the_scope(session):

@@ -4,6 +4,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from pilotage import clock
 from pilotage.models import Meeting
 from pilotage.queries.accounts import authenticate, get_actor, list_audit_events, list_audit_facets, list_users
 from pilotage.queries.contracts import get_key_figures, list_neighbourhoods
@@ -93,7 +94,7 @@ def test_list_audit_events_filters(session):
     assert len(list_audit_events(session, username="personne")) == 0
     assert len(list_audit_events(session, limit=1)) == 1
 
-    today = dt.datetime.now(dt.UTC).date()
+    today = clock.today()
     assert len(list_audit_events(session, since=today, until=today)) == 3
     assert len(list_audit_events(session, since=today + dt.timedelta(days=1))) == 0
     assert len(list_audit_events(session, until=today - dt.timedelta(days=1))) == 0

@@ -137,3 +137,22 @@ def test_a_ui_helper_named_like_a_query_builder_is_not_sql(tmp_path):
     module.write_text("def text(value):\n    return str(value)\n\ndef render():\n    return text(1)\n",
                       encoding="utf-8")
     assert sql_in_ui(module, root=tmp_path) == []
+
+
+SYSTEM_CLOCK_READS = re.compile(r"\b(date\.today|datetime\.(now|today|utcnow)|time\.time|localtime)\s*\(")
+CLOCK_MODULES = (PROJECT_ROOT / "pilotage" / "clock.py", PROJECT_ROOT / "tests" / "unit" / "test_clock.py")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [PROJECT_ROOT / "app.py", PROJECT_ROOT / "serve.py",
+     *(path for folder in ("pilotage", *UI_FOLDERS, "tests", "bench") for path in python_files(folder)
+       if path not in CLOCK_MODULES)],
+    ids=lambda p: str(p.relative_to(PROJECT_ROOT)),
+)
+def test_only_the_domain_clock_reads_the_date(path):
+    # One clock, pinnable (PILOTAGE_TODAY): a page, a service or an export that read the system date itself
+    # would disagree with the rest of the product on a pinned day; a test that did would depend on its day.
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = [f"line {n}: {line.strip()}" for n, line in enumerate(lines, 1) if SYSTEM_CLOCK_READS.search(line)]
+    assert found == [], "read the date through pilotage.clock"

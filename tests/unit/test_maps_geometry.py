@@ -15,6 +15,7 @@ from pilotage.geometry import (
     GeometryError,
     View,
     bounds_of,
+    checked_positions,
     clean_geometry,
     coarser,
     display_geometry,
@@ -45,7 +46,7 @@ def test_a_bow_tie_is_repaired_into_polygons_and_says_what_was_wrong():
     bow_tie = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
     cleaned = clean_geometry(bow_tie)
     assert cleaned.repaired
-    assert "Self-intersection" in cleaned.problem
+    assert cleaned.problem == "le contour se recoupe (au point 0,5 ; 0,5)"
     assert cleaned.geometry.geom_type == "MultiPolygon" and cleaned.geometry.is_valid
 
 
@@ -53,11 +54,33 @@ def test_a_bow_tie_is_repaired_into_polygons_and_says_what_was_wrong():
     ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [2, 0], [0, 0]]]}, "impossible à réparer"),
     ({"type": "Point", "coordinates": [6, 47]}, "polygone ou un multipolygone"),
     (None, "reçu : rien"),
-    ({"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}, "illisible"),
-], ids=["no-area", "point", "missing", "too-few-points"])
+    ({"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}, "illisible : un contour compte 2 points"),
+    ({"type": "Polygon", "coordinates": [[["930000.5", "6700000.5"], [1, 0], [1, 1], [0, 0]]]},
+     "« 930000.5 » est un texte, pas un nombre"),
+    ({"type": "Polygon", "coordinates": [[[float("nan"), 0], [1, 0], [1, 1], [0, 0]]]}, "NaN n'est pas un nombre fini"),
+    ({"type": "Polygon", "coordinates": [[[False, 0], [1, 0], [1, 1], [0, 0]]]}, "false n'est pas un nombre"),
+    ({"type": "Polygon", "coordinates": [[0, 0], [1, 0], [1, 1], [0, 0]]}, "imbriquées comme celles d'un Polygon"),
+    ({"type": "Polygon", "coordinates": None}, "imbriquées comme celles d'un Polygon"),
+], ids=["no-area", "point", "missing", "too-few-points", "strings", "nan", "boolean", "too-shallow", "null"])
 def test_an_unusable_geometry_is_refused_with_a_french_reason(geometry, reason):
     with pytest.raises(GeometryError, match=reason):
         clean_geometry(geometry)
+
+
+def test_an_unrepairable_geometry_is_explained_in_french():
+    with pytest.raises(GeometryError) as refused:
+        clean_geometry({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [2, 0], [0, 0]]]})
+    assert str(refused.value).startswith("géométrie invalide et impossible à réparer (")
+    assert not any(word in str(refused.value) for word in ("Self", "Too few", "Invalid")), str(refused.value)
+
+
+def test_checked_positions_gives_floats_at_the_depth_of_the_type():
+    multi = {"type": "MultiPolygon", "coordinates": [SQUARE["coordinates"], [[[6, 47], [7, 47], [7, 48], [6, 47]]]]}
+    points = list(checked_positions(multi))
+    assert len(points) == 9 and points[-1] == (6.0, 47.0) and all(type(x) is float for point in points for x in point)
+    assert list(checked_positions({"type": "Point", "coordinates": [6, 47, 300]})) == [(6.0, 47.0)]
+    with pytest.raises(GeometryError, match="imbriquées comme celles d'un MultiPolygon"):
+        list(checked_positions({"type": "MultiPolygon", "coordinates": SQUARE["coordinates"]}))
 
 
 def test_display_geometry_simplifies_and_rounds_to_five_decimals():
