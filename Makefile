@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run setup test lint clean bench
+.PHONY: run setup test lint clean bench backup restore
 
 $(PY):
 	./scripts/make_venv.sh
@@ -29,6 +29,15 @@ test: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+
+# The database (DATABASE_URL, else the default SQLite file), backed up while the app runs; FILE chooses the file.
+backup: $(VENV)/.installed
+	$(PY) -m pilotage backup $(FILE)
+
+# Restore FILE into an empty database: make restore FILE=var/sauvegardes/pilotage-20261202-093000.sqlite3
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || (echo "Indiquez la sauvegarde : make restore FILE=..." >&2; exit 2)
+	$(PY) -m pilotage restore $(FILE)
 
 # Map payload and page-read figures on a synthetic national dataset (1,600 QPV, ~450 contracts).
 bench: $(VENV)/.installed

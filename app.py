@@ -6,44 +6,34 @@ import os
 
 import streamlit as st
 
-from components import data, incidents, layout, links, navigation, state
+from components import auth, data, incidents, layout, links, navigation, state
 from pilotage import clock
 from pilotage.permissions import ROLE_LABELS, Actor
-from pilotage.queries import accounts as account_queries
-from pilotage.queries import contracts as contract_queries
 from pilotage.settings import Settings
 
 
-def refreshed_actor() -> Actor | None:
-    """The signed-in user with rights re-read from the database (a disabled account is signed out)."""
-    actor = state.current_actor()
+def signed_in_actor() -> Actor | None:
+    """The account of this browser's session, its rights read afresh: a sign-out, a reset password, a change of
+    rights or a disabled account takes effect at the next click."""
+    actor = auth.signed_in_actor()
     if actor is None:
-        return None
-    fresh = data.read(account_queries.get_actor, user_id=actor.id)
-    if fresh is None:
         state.sign_out()
-        return None
-    state.sign_in(fresh)
-    return fresh
+    else:
+        state.sign_in(actor)
+    return actor
 
 
-def land_on_my_neighbourhood(actor: Actor) -> None:
-    """After sign-in, a user whose rights cover a few neighbourhoods starts on the first of them."""
-    if actor.role != "contributeur" or actor.all_neighbourhoods or not actor.neighbourhood_ids:
-        return
-    hoods = data.read(contract_queries.list_neighbourhoods)
-    mine = hoods[hoods["id"].isin(actor.neighbourhood_ids)]
-    if not mine.empty:
-        first = mine.iloc[0]
-        links.switch_page("quartier", q=first.slug, contrat=first.contract_slug)
+SIGN_OUT_FORM = ('<form method="post" action="/deconnexion" class="pl-signout">'
+                 '<button type="submit">Se déconnecter</button></form>')
 
 
-def sidebar(actor: Actor) -> None:
+def account_block(actor: Actor) -> None:
+    """Who is signed in, at the foot of the sidebar: the page's own choices (contract, neighbourhood) come first."""
     with st.sidebar:
-        st.markdown(f"**{actor.display_name}**  \n{ROLE_LABELS[actor.role]}")
-        if st.button("Se déconnecter", icon=":material/logout:"):
-            state.sign_out()
-            st.rerun()
+        st.divider()
+        st.markdown(f"**{layout.escape_markdown(actor.display_name)}**  \n{ROLE_LABELS[actor.role]}")
+        links.page_link("mon-compte", "Mon compte", ":material/account_circle:")
+        st.html(SIGN_OUT_FORM)
 
 
 def run_page() -> None:
@@ -51,15 +41,12 @@ def run_page() -> None:
     clock.pin(settings.today)
     data.configure(settings)
     data.refresh_data_version()
-    actor = refreshed_actor()
+    actor = signed_in_actor()
     if actor is None:
         st.navigation(navigation.sign_in_pages(), position="hidden").run()
         return
-    sidebar(actor)
-    page = st.navigation(navigation.visible_pages(actor))
-    if state.take_landing() and page.url_path in ("", navigation.PAGES[0].url_path) and not st.query_params:
-        land_on_my_neighbourhood(actor)
-    page.run()
+    st.navigation(navigation.visible_pages(actor)).run()
+    account_block(actor)
 
 
 def main() -> None:

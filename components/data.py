@@ -77,10 +77,10 @@ def read(query: Callable[..., Any], **kwargs: Any) -> Any:
     return _cached_read(query.__module__, query.__name__, _settings.database_url, data_version(), frozen)
 
 
-def read_fresh(query: Callable[..., Any], **kwargs: Any) -> Any:
-    """Run a read without the cache (sign-in)."""
+def transact(function: Callable[..., Any], **kwargs: Any) -> Any:
+    """Run a domain function in its own session, without the cache (the session check of every run)."""
     with session_scope(runtime().sessions) as session:
-        return query(session, **kwargs)
+        return function(session, **kwargs)
 
 
 def write(service: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:

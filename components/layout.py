@@ -36,6 +36,13 @@ CSS = """
   .pl-priority { font-size:1.02rem; line-height:1.4; padding:0.3rem 0; }
   .pl-number { display:inline-block; min-width:2rem; font-weight:700; color:#1d4ed8; }
   .pl-figure { font-size:1.6rem; font-weight:700; color:#111827; }
+  .pl-signout button, a.pl-button { font:inherit; font-size:0.95rem; padding:0.35rem 0.8rem; border-radius:0.5rem;
+              border:1px solid #9ca3af; background:#fff; color:#111827; cursor:pointer; text-decoration:none;
+              display:inline-block; }
+  .pl-signout button:hover, a.pl-button:hover { border-color:#1d4ed8; color:#1d4ed8; }
+  a.pl-button-primary { background:#1d4ed8; color:#fff; border-color:#1d4ed8; font-size:1.05rem;
+                        padding:0.5rem 1.2rem; }
+  a.pl-button-primary:hover { color:#fff; background:#1e40af; }
 </style>
 """
 

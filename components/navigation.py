@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages import (
     carte,
+    compte,
     comptes,
     connexion,
     donnees,
@@ -45,6 +46,7 @@ PAGES = (
     PageSpec(comptes.render, "Comptes", "comptes", "Administration", ADMIN, ":material/group:"),
     PageSpec(donnees.render, "Données", "donnees", "Administration", ADMIN, ":material/database:"),
     PageSpec(journal.render, "Journal d'audit", "journal", "Administration", ADMIN, ":material/history:"),
+    PageSpec(compte.render, "Mon compte", "mon-compte", "Pilotage", READ, ":material/account_circle:", hidden=True),
 )
 SECTIONS = ("Pilotage", "Séance", "Administration")
 

@@ -25,15 +25,9 @@ def current_actor() -> Actor | None:
     return st.session_state.get(ACTOR)
 
 
-def sign_in(actor: Actor, landing: bool = False) -> None:
+def sign_in(actor: Actor) -> None:
+    """Keep this run's signed-in account (read again from its session cookie on every run)."""
     st.session_state[ACTOR] = actor
-    if landing:
-        st.session_state[PREFIX + "landing"] = True
-
-
-def take_landing() -> bool:
-    """True once right after an interactive sign-in (the first page may then be the user's own)."""
-    return bool(st.session_state.pop(PREFIX + "landing", False))
 
 
 def sign_out() -> None:

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from components import data, state
-from pilotage.passwords import MIN_PASSWORD_LENGTH, generate_password
+from pilotage.password_policy import MIN_LENGTH
+from pilotage.passwords import generate_password
 from pilotage.permissions import ROLE_LABELS, ROLES
 from pilotage.queries import accounts as account_queries
 from pilotage.queries import contracts as contract_queries
@@ -15,8 +16,9 @@ from pilotage.services import accounts
 
 def render() -> None:
     st.title("Comptes")
-    st.caption("Lecteur : consulte tout. Contributeur : modifie les données des quartiers de son périmètre. "
-               "Administrateur : comptes, imports et journal d'audit.")
+    st.caption("Lecteur : consulte tout ; ses quartiers suivis (un adjoint de quartier) l'accueillent à la connexion. "
+               "Contributeur : modifie les données des quartiers de son périmètre. Administrateur : comptes, imports "
+               "et journal d'audit. L'adresse électronique permet la connexion par un service d'identité (SSO).")
     users = data.read(account_queries.list_users)
     hoods = _neighbourhood_options()
     _show_password_once()
@@ -41,6 +43,7 @@ def _users_table(users: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Identifiant": users["username"],
         "Nom": users["display_name"],
+        "Adresse électronique": users["email"].fillna("—"),
         "Rôle": users["role"].map(ROLE_LABELS),
         "État": users["active"].map({True: "✔ actif", False: "✖ désactivé"}),
         "Périmètre de modification": scope,
@@ -58,7 +61,9 @@ def _scope_inputs(key: str, hoods: dict[int, str], all_default=False, ids_defaul
     all_hoods = st.checkbox("Tous les quartiers", value=all_default, key=f"{key}_all",
                             help="Pour un contributeur : modifier les données de tous les quartiers.")
     ids = st.multiselect("Quartiers (si pas tous)", options=list(hoods), default=list(ids_default),
-                         format_func=hoods.get, key=f"{key}_ids")
+                         format_func=hoods.get, key=f"{key}_ids", placeholder="Choisir des quartiers",
+                         help="Contributeur : les quartiers qu'il modifie. Lecteur : les quartiers qu'il suit (la "
+                              "connexion l'amène sur le premier).")
     return all_hoods, ids
 
 
@@ -66,16 +71,18 @@ def _create_form(hoods: dict[int, str]) -> None:
     with st.form("pilotage_create_user", clear_on_submit=True):
         username = st.text_input("Identifiant", help="3 à 40 caractères : minuscules, chiffres, . _ -")
         display_name = st.text_input("Nom affiché")
+        email = st.text_input("Adresse électronique (facultative)", help="Pour se connecter par un service "
+                              "d'identité (ProConnect, Keycloak, Microsoft Entra ID).")
         role = st.selectbox("Rôle", ROLES, format_func=ROLE_LABELS.get)
-        password = st.text_input(f"Mot de passe (au moins {MIN_PASSWORD_LENGTH} caractères ; vide : généré)",
-                                 type="password")
+        password = st.text_input(f"Mot de passe (au moins {MIN_LENGTH} caractères ; vide : généré)",
+                                 type="password", autocomplete="new-password")
         all_hoods, ids = _scope_inputs("create", hoods)
         submitted = st.form_submit_button("Créer le compte", type="primary")
     if submitted:
         chosen = password or generate_password()
         ok, _ = data.write(accounts.create_user, state.current_actor(), username=username,
                            display_name=display_name, role=role, password=chosen, all_neighbourhoods=all_hoods,
-                           neighbourhood_ids=ids)
+                           neighbourhood_ids=ids, email=email)
         if ok:
             notice = f"Compte « {username.strip().lower()} » créé."
             if not password:
@@ -92,6 +99,7 @@ def _edit_form(users: pd.DataFrame, hoods: dict[int, str]) -> None:
     user = users.set_index("id").loc[user_id]
     with st.form(f"pilotage_edit_user_{user_id}_{user.version}"):
         display_name = st.text_input("Nom affiché", value=user.display_name)
+        email = st.text_input("Adresse électronique (facultative)", value=user.email or "")
         role = st.selectbox("Rôle", ROLES, index=ROLES.index(user.role), format_func=ROLE_LABELS.get)
         active = st.checkbox("Compte actif", value=bool(user.active))
         all_hoods, ids = _scope_inputs(f"edit_{user_id}", hoods, bool(user.all_neighbourhoods),
@@ -100,7 +108,7 @@ def _edit_form(users: pd.DataFrame, hoods: dict[int, str]) -> None:
     if saved:
         ok, _ = data.write(accounts.update_user, state.current_actor(), user_id, expected_version=int(user.version),
                            display_name=display_name, role=role, active=active, all_neighbourhoods=all_hoods,
-                           neighbourhood_ids=ids)
+                           neighbourhood_ids=ids, email=email)
         if ok:
             state.put("password_notice", f"Compte « {user.username} » enregistré.")
             st.rerun()
@@ -110,7 +118,8 @@ def _edit_form(users: pd.DataFrame, hoods: dict[int, str]) -> None:
                            expected_version=int(user.version), new_password=new_password)
         if ok:
             state.put("password_notice", f"Nouveau mot de passe de « {user.username} », à transmettre maintenant "
-                                         f"(il ne sera plus affiché) : {new_password}")
+                                         f"(il ne sera plus affiché) : {new_password}. Ses sessions ouvertes sont "
+                                         "fermées.")
             st.rerun()
 
 

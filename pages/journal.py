@@ -18,20 +18,22 @@ OBJECT_LABELS = {"user": "Compte", "database": "Base de données", "swot_item": 
                  "neighbourhood": "Quartier", "priority_update": "Point d'avancement", "meeting": "Instance",
                  "decision": "Décision", "agenda_item": "Point d'ordre du jour", "attendance": "Présences"}
 ACTION_LABELS = {"create": "Création", "update": "Modification", "archive": "Archivage", "seed": "Chargement",
-                 "reset_password": "Mot de passe réinitialisé", "import": "Import"}
+                 "reset_password": "Mot de passe réinitialisé", "import": "Import", "sign_in": "Connexion",
+                 "sign_out": "Déconnexion"}
 
 
 def render() -> None:
     st.title("Journal d'audit")
-    people, types = data.read(account_queries.list_audit_facets)
+    # Read afresh, not from the cache: sign-ins are journalled without a new data version (see audit.record).
+    people, types = data.transact(account_queries.list_audit_facets)
     cols = st.columns(4)
     person = cols[0].selectbox("Personne", [None, *people], format_func=lambda p: p or "Toutes")
     object_type = cols[1].selectbox("Objet", [None, *types],
                                     format_func=lambda t: "Tous" if t is None else OBJECT_LABELS.get(t, t))
     since = cols[2].date_input("Du", value=None, format="DD/MM/YYYY")
     until = cols[3].date_input("Au", value=None, format="DD/MM/YYYY")
-    events = data.read(account_queries.list_audit_events, username=person, object_type=object_type, since=since,
-                       until=until)
+    events = data.transact(account_queries.list_audit_events, username=person, object_type=object_type,
+                           since=since, until=until)
     st.caption(f"{len(events)} événement(s), les plus récents d'abord (500 au plus).")
     if events.empty:
         st.info("Aucun événement pour ces filtres.")

@@ -55,8 +55,10 @@ def record(
     summary: str,
     before: dict | None = None,
     after: dict | None = None,
+    bump: bool = True,
 ) -> None:
-    """Add one audit row and bump the data version; the caller commits."""
+    """Add one audit row and bump the data version (unless the change touches no data a page shows, such as a
+    sign-in: every cache of every replica would reload for nothing); the caller commits."""
     session.add(
         AuditEvent(
             at=now(),
@@ -70,4 +72,5 @@ def record(
             after=after,
         )
     )
-    bump_data_version(session)
+    if bump:
+        bump_data_version(session)

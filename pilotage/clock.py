@@ -48,6 +48,11 @@ def now() -> dt.datetime:
     return dt.datetime.combine(_pinned, local.timetz()).astimezone(dt.UTC)
 
 
+def real_now() -> dt.datetime:
+    """The system's instant, never pinned: for checking what other systems stamp (a sign-on provider's tokens)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def today() -> dt.date:
     """Today's date in Paris (the contract's calendar), or the pinned day."""
     if _pinned is not None:

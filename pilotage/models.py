@@ -459,6 +459,7 @@ class User(Versioned, Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)  # how single sign-on finds the account
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # A contributor edits the whole of these contracts' data or only the listed neighbourhoods.
@@ -490,3 +491,7 @@ class DataVersion(Base):
     __tablename__ = "data_version"
     id: Mapped[int] = mapped_column(primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Sign-in sessions, attempts and secrets live in their own module; importing it registers their tables.
+from pilotage import access_models  # noqa: E402, F401

@@ -11,19 +11,30 @@ from sqlalchemy.orm import Session
 from pilotage import audit
 from pilotage.errors import ValidationError
 from pilotage.models import Neighbourhood, User
-from pilotage.passwords import MIN_PASSWORD_LENGTH, generate_password, hash_password
+from pilotage.password_policy import check_password
+from pilotage.passwords import generate_password, hash_password
 from pilotage.permissions import ADMIN, ROLES, Actor
+from pilotage.services.auth import revoke_sessions
 from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 INITIAL_ADMIN = "admin"
 # Shorter than the column (200): texts such as "Saisi par <nom>" are built from it and must fit theirs.
 DISPLAY_NAME_MAX_LENGTH = 120
 
 
-def _validate_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+def _email(session: Session, email: str | None, user_id: int | None = None) -> str | None:
+    """A valid, unused e-mail address in lower case, or None when left empty."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        raise ValidationError(f"L'adresse électronique « {email} » n'est pas valide.")
+    taken = session.scalar(select(User.id).where(func.lower(User.email) == email))
+    if taken is not None and taken != user_id:
+        raise ValidationError(f"L'adresse électronique « {email} » est déjà celle d'un autre compte.")
+    return email
 
 
 def _neighbourhoods(session: Session, ids: Iterable[int]) -> list[Neighbourhood]:
@@ -77,6 +88,7 @@ def create_user(
     password: str,
     all_neighbourhoods: bool = False,
     neighbourhood_ids: Iterable[int] = (),
+    email: str | None = None,
 ) -> int:
     """Create an account; return its id."""
     ensure_permission(actor, ADMIN)
@@ -86,12 +98,13 @@ def create_user(
             "L'identifiant doit faire 3 à 40 caractères : lettres minuscules sans accent, chiffres, . _ -"
         )
     _validate_profile(display_name, role)
-    _validate_password(password)
+    check_password(password, username=username)
     if session.scalar(select(User.id).where(User.username == username)):
         raise ValidationError(f"L'identifiant « {username} » est déjà pris.")
     user = User(
         username=username,
         display_name=display_name.strip(),
+        email=_email(session, email),
         role=role,
         password_hash=hash_password(password),
         all_neighbourhoods=all_neighbourhoods,
@@ -125,8 +138,10 @@ def update_user(
     active: bool,
     all_neighbourhoods: bool,
     neighbourhood_ids: Iterable[int],
+    email: str | None = None,
 ) -> None:
-    """Change an account's name, role, neighbourhood scope or activity."""
+    """Change an account's name, e-mail, role, neighbourhood scope or activity; a change of rights ends the
+    account's open sessions (it signs in again with its new rights)."""
     ensure_permission(actor, ADMIN)
     user = get_or_fail(session, User, user_id, "Compte")
     ensure_version(user, expected_version)
@@ -136,15 +151,22 @@ def update_user(
             "Vous ne pouvez pas retirer vos propres droits d'administrateur ni désactiver votre compte."
         )
     before = _user_snapshot(user)
+    address = _email(session, email, user.id)
+    neighbourhoods = _neighbourhoods(session, neighbourhood_ids)
+    rights_change = (role, active, all_neighbourhoods, sorted(n.id for n in neighbourhoods)) != (
+        user.role, user.active, user.all_neighbourhoods, sorted(n.id for n in user.neighbourhoods))
 
     def write() -> None:
         user.display_name = display_name.strip()
+        user.email = address
         user.role = role
         user.active = active
         user.all_neighbourhoods = all_neighbourhoods
-        user.neighbourhoods = _neighbourhoods(session, neighbourhood_ids)
+        user.neighbourhoods = neighbourhoods
         session.flush()
-        audit.record(session, actor, "update", "user", user.id, f"Modification du compte {user.username}",
+        ended = revoke_sessions(session, user.id, "droits modifiés") if rights_change else 0
+        audit.record(session, actor, "update", "user", user.id, f"Modification du compte {user.username}"
+                     + (f" ({ended} session(s) fermée(s))" if ended else ""),
                      before=before, after=_user_snapshot(user))
 
     run_write(session, write)
@@ -155,12 +177,13 @@ def reset_password(session: Session, actor: Actor, user_id: int, *, expected_ver
     ensure_permission(actor, ADMIN)
     user = get_or_fail(session, User, user_id, "Compte")
     ensure_version(user, expected_version)
-    _validate_password(new_password)
+    check_password(new_password, username=user.username)
 
     def write() -> None:
         user.password_hash = hash_password(new_password)
         session.flush()
+        ended = revoke_sessions(session, user.id, "mot de passe réinitialisé")
         audit.record(session, actor, "reset_password", "user", user.id,
-                     f"Réinitialisation du mot de passe de {user.username}")
+                     f"Réinitialisation du mot de passe de {user.username} ({ended} session(s) fermée(s))")
 
     run_write(session, write)

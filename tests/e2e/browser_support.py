@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -29,7 +30,7 @@ expect.set_options(timeout=STEP_TIMEOUT_MS)
 
 
 def add_account(database_url: str, username: str, password: str, display_name: str, role: str = "contributeur",
-                neighbourhood_slugs: tuple[str, ...] = ()) -> None:
+                neighbourhood_slugs: tuple[str, ...] = (), email: str | None = None) -> None:
     """The administrator and one more account, written straight into the database the server will use."""
     engine = make_engine(database_url)
     try:
@@ -40,7 +41,8 @@ def add_account(database_url: str, username: str, password: str, display_name: s
             admin = account_queries.authenticate(session, INITIAL_ADMIN, ADMIN_PASSWORD)
             accounts.create_user(session, admin, username=username, display_name=display_name, role=role,
                                  password=password,
-                                 neighbourhood_ids=[neighbourhood_id(session, slug) for slug in neighbourhood_slugs])
+                                 neighbourhood_ids=[neighbourhood_id(session, slug) for slug in neighbourhood_slugs],
+                                 email=email)
     finally:
         engine.dispose()
 
@@ -69,16 +71,22 @@ def sign_in_button(page: Page):
 
 
 def wait_for_sign_in_form(page: Page) -> None:
+    """The sign-in page (/connexion, plain HTML served before the app) is ready to fill."""
     expect(sign_in_button(page)).to_be_visible(timeout=FIRST_RUN_TIMEOUT_MS)
-    settled(page)
+    expect(page).to_have_url(re.compile(r"/connexion"))
 
 
-def sign_in(page: Page, username: str, password: str) -> None:
+def submit_sign_in(page: Page, username: str, password: str) -> None:
+    """Fill and send the sign-in form; the browser leaves it for the app (the cookie is set by then)."""
     page.get_by_label("Identifiant", exact=True).fill(username)
     page.get_by_label("Mot de passe", exact=True).fill(password)
     sign_in_button(page).click()
-    expect(sign_in_button(page)).to_have_count(0)
-    expect(page.get_by_text("Se déconnecter")).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"/connexion"))
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    submit_sign_in(page, username, password)
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     settled(page)
 
 

@@ -82,11 +82,15 @@ def start_server() -> Iterator[Callable[..., Server]]:
     every one is stopped after the test."""
     servers: list[Server] = []
 
-    def start(database_url: str, today: dt.date = SERVER_TODAY, script: str = "serve.py") -> Server:
+    def start(database_url: str, today: dt.date = SERVER_TODAY, script: str = "serve.py",
+              extra_env: dict[str, str] | None = None) -> Server:
         port = _free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "PILOTAGE_ADMIN_PASSWORD": ADMIN_PASSWORD,
                "PILOTAGE_TODAY": today.isoformat(), "PYTHONUNBUFFERED": "1",
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+               # No single sign-on unless a test declares providers (a developer's own secrets file is not read).
+               "PILOTAGE_SECRETS_FILE": str(PROJECT_ROOT / "tests" / "fixtures" / "absent-secrets.toml"),
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
+               **(extra_env or {})}
         env.pop("PILOTAGE_ENV", None)
         command = [str(Path(sys.executable).parent / "streamlit"), "run", script, "--server.port", str(port),
                    "--server.headless", "true", "--server.address", "127.0.0.1",

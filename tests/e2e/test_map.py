@@ -17,7 +17,7 @@ from browser_support import (
     heading,
     page_factory,
     settled,
-    sign_in_button,
+    submit_sign_in,
     wait_for_sign_in_form,
 )
 from PIL import Image
@@ -97,10 +97,7 @@ def wait_until_drawn(page) -> None:
 
 def sign_in_as_reader(page) -> None:
     """Sign in without waiting for idle: the map's script bundle keeps a loading skeleton for a few seconds."""
-    page.get_by_label("Identifiant", exact=True).fill(READER[0])
-    page.get_by_label("Mot de passe", exact=True).fill(READER[1])
-    sign_in_button(page).click()
-    expect(sign_in_button(page)).to_have_count(0)
+    submit_sign_in(page, *READER)
 
 
 def open_map(page, url: str) -> list[str]:

@@ -30,10 +30,9 @@ def test_contributor_lands_on_planoise_browses_and_adds_an_ffom_item(start_serve
     expect(page.get_by_text("15 378 habitants (2018, source : 000_4192c3a3aeda88e8.txt)")).to_be_visible()
     page.screenshot(path=artifacts / "quartier-planoise-portrait-1280x720.png")
 
-    page.goto(f"{server.url}/quartier?q=battant&section=ffom")
-    wait_for_sign_in_form(page)  # a new browser tab is a new session
-    sign_in(page, *CONTRIBUTOR)
+    page.goto(f"{server.url}/quartier?q=battant&section=ffom")  # a pasted link: still signed in
     expect(heading(page, "Battant")).to_be_visible()
+    settled(page)
     expect(page.get_by_text("Modifier la grille")).to_have_count(0)  # not their neighbourhood
     page.screenshot(path=artifacts / "quartier-battant-ffom-1280x720.png")
 

@@ -16,6 +16,7 @@ from browser_support import (
     heading,
     open_signed_in,
     settled,
+    submit_sign_in,
     wait_for_sign_in_form,
 )
 from playwright.sync_api import Page, expect
@@ -109,9 +110,7 @@ def open_seance(page: Page, server_url: str, meeting: int, user: tuple[str, str]
 
 def sign_in_without_sidebar(page: Page, username: str, password: str) -> None:
     """The sign-in of browser_support waits for the sidebar's sign-out button, which a séance hides."""
-    page.get_by_label("Identifiant", exact=True).fill(username)
-    page.get_by_label("Mot de passe", exact=True).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    submit_sign_in(page, username, password)
     expect(page.locator(".sc-slide")).to_be_visible()
     settled(page)
 
@@ -127,8 +126,11 @@ def jump(page: Page, step: int) -> None:
 
 def download(page: Page, label: str) -> bytes:
     page.get_by_role("button", name="Dossier").click()
+    button = page.get_by_role("button", name=label)
+    expect(button).to_be_enabled()
+    settled(page)  # a click on a popover still being drawn is lost, and no download ever starts
     with page.expect_download() as event:
-        page.get_by_role("button", name=label).click()
+        button.click()
     page.keyboard.press("Escape")
     return event.value.path().read_bytes()
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from components import state
+from components.auth import SESSION_COOKIE
 from components.navigation import PAGES, PageSpec
+from pilotage import access
+from pilotage.db import make_engine, make_session_factory, session_scope
+from pilotage.models import User
 from pilotage.permissions import Actor
+from pilotage.services import auth as auth_services
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 APP = PROJECT_ROOT / "app.py"
@@ -27,11 +32,36 @@ HEADINGS = {"vue-ensemble": CURRENT_CONTRACT, "quartier": "Planoise"}
 SIGN_IN_HEADING = "Pilotage du Contrat de Ville"
 
 
+# The browser's cookies in AppTest, which has no browser: tests/pages/conftest.py makes the app read them.
+COOKIES: dict[str, str] = {}
+
+
+def _with_database(work):
+    engine = make_engine(os.environ["DATABASE_URL"])
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            return work(session)
+    finally:
+        engine.dispose()
+
+
+def _hold_session(opened: auth_services.Opened, session) -> None:
+    key = auth_services.signing_key(session, os.environ.get("PILOTAGE_SECRET_KEY"))
+    COOKIES[SESSION_COOKIE] = access.sign(opened.token, key)
+
+
 def start(actor: Actor | None = None, query: dict[str, str] | None = None) -> AppTest:
-    """The app, not yet run; signed in as `actor` the way the sign-in form leaves it."""
+    """The app, not yet run; with `actor`, its browser holds a session cookie of that account (as after the
+    sign-in form), without: no cookie at all."""
     at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+    COOKIES.clear()
     if actor is not None:
-        at.session_state[state.ACTOR] = actor
+        def open_for(session):
+            user = session.get(User, actor.id)
+            _hold_session(auth_services.open_session(session, user, "essai", client_address="127.0.0.1",
+                                                     user_agent="AppTest"), session)
+
+        _with_database(open_for)
     at.query_params.update(query or {})
     return at
 
@@ -89,15 +119,15 @@ def selected_label(selectbox) -> str:
 
 
 def sign_in_form_shown(at: AppTest) -> bool:
-    labels = {w.label for w in at.text_input}
-    buttons = {b.label for b in at.button}
-    return {"Identifiant", "Mot de passe"} <= labels and "Se connecter" in buttons
+    """The signed-out screen: the app's title and the way to the sign-in form, nothing of the data."""
+    return headings(at) == [SIGN_IN_HEADING] and any('href="/connexion?' in str(h.value) for h in at.html)
 
 
 def sign_in(at: AppTest, username: str, password: str) -> AppTest:
-    widget(at.text_input, "Identifiant").input(username)
-    widget(at.text_input, "Mot de passe").input(password)
-    return widget(at.button, "Se connecter").click().run()
+    """Sign in as the /connexion form does (same service), keep its cookie, and run the app again."""
+    _with_database(lambda session: _hold_session(auth_services.sign_in_with_password(
+        session, username=username, password=password, client_address="127.0.0.1"), session))
+    return at.run()
 
 
 INCIDENT_MARKS = ("Une erreur inattendue", "Base de données indisponible")

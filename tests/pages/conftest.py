@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 import streamlit as st
-from apptest_support import ADMIN_PASSWORD, USER_PASSWORD
+from apptest_support import ADMIN_PASSWORD, COOKIES, USER_PASSWORD
 
+from components import auth
 from pilotage.db import session_scope
 from pilotage.permissions import Actor
 from pilotage.queries import accounts as account_queries
@@ -24,6 +25,15 @@ def _forget_caches() -> None:
     # at the same version would share answers (user ids, actors) across tests without this.
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def _browser_cookies(monkeypatch) -> Iterator[None]:
+    """AppTest has no browser: the app reads the cookies apptest_support.start() and sign_in() hold."""
+    COOKIES.clear()
+    monkeypatch.setattr(auth, "request_cookie", lambda: COOKIES.get(auth.SESSION_COOKIE))
+    yield
+    COOKIES.clear()
 
 
 @pytest.fixture

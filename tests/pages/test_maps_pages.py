@@ -25,7 +25,7 @@ def layer(spec: dict, layer_id: str) -> dict:
 
 
 def quartier_links(at) -> list[str]:
-    return [link.proto.label for link in at.get("page_link")]
+    return [link.proto.label for link in at.main.get("page_link")]
 
 
 def test_the_map_shows_every_neighbourhood_facility_and_legend_to_a_reader(actors):

@@ -105,7 +105,7 @@ def test_an_invalid_write_leaves_no_audit_row_and_changes_nothing(session):
     with pytest.raises(ValidationError, match="Vous ne pouvez pas retirer vos propres droits"):
         update_user(session, admin, admin.id, expected_version=1, display_name="Administrateur",
                     role="lecteur", active=True, all_neighbourhoods=False, neighbourhood_ids=[])
-    with pytest.raises(ValidationError, match="au moins 10 caractères"):
+    with pytest.raises(ValidationError, match="au moins 12 caractères"):
         create_user(session, admin, username="court", display_name="Court", role="lecteur", password="court")
     with pytest.raises(ValidationError, match="déjà pris"):
         create_user(session, admin, username="admin", display_name="Double", role="lecteur",

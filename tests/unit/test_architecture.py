@@ -156,3 +156,10 @@ def test_only_the_domain_clock_reads_the_date(path):
     lines = path.read_text(encoding="utf-8").splitlines()
     found = [f"line {n}: {line.strip()}" for n, line in enumerate(lines, 1) if SYSTEM_CLOCK_READS.search(line)]
     assert found == [], "read the date through pilotage.clock"
+
+
+@pytest.mark.parametrize("path", python_files("web"), ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+def test_the_http_layer_never_imports_streamlit(path):
+    # web/ runs in the server's event loop, outside any script run: Streamlit's API has no session there.
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    assert [name for name in imported_modules(tree) if name.split(".")[0] == "streamlit"] == []
