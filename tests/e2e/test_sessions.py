@@ -19,7 +19,6 @@ from browser_support import (
     sign_in_button,
     wait_for_sign_in_form,
 )
-from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -97,6 +96,8 @@ def test_the_sixth_wrong_password_within_a_minute_is_throttled(start_server, new
 @pytest.fixture
 def oidc_provider():
     """A local OpenID Connect provider (oidc-provider-mock) knowing one agent, with a verified e-mail."""
+    from oidc_provider_mock import User, run_server_in_thread  # imported here: its import warns, filtered in tests
+
     agent = User(sub="agent-0042", claims={"email": "Lea.Lecture@exemple.gouv.fr", "email_verified": True,
                                            "given_name": "Léa", "family_name": "Lecture"})
     with run_server_in_thread(port=0, user_claims=[agent]) as server:
