@@ -1,0 +1,96 @@
+"""The Indicateurs et équipements page: an administrator imports a table after the preview; others never see it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from apptest_support import fail_on_exception, headings, navigation, open_page, start, texts, widget
+from sqlalchemy import func, select
+
+from pilotage.db import make_engine, make_session_factory, session_scope
+from pilotage.models import Facility, Indicator, IndicatorValue, Neighbourhood
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CODES = {"planoise": "QN02501M", "montrapon": "QN02502M", "orchamps-palente": "QN02503M"}
+
+
+def _sessions(app_env):
+    return make_session_factory(make_engine(app_env))
+
+
+def _record_codes(app_env) -> None:
+    with session_scope(_sessions(app_env)) as session:
+        for slug, code in CODES.items():
+            for hood in session.scalars(select(Neighbourhood).where(Neighbourhood.slug == slug)):
+                if hood.contract.slug == "gbm-2024-2030":
+                    hood.official_code = code
+        session.commit()
+
+
+def _counts(app_env) -> tuple[int, int, int]:
+    with session_scope(_sessions(app_env)) as session:
+        return tuple(session.scalar(select(func.count()).select_from(model))
+                     for model in (Indicator, IndicatorValue, Facility))
+
+
+def test_an_administrator_imports_the_latin1_table_after_the_preview(actors, app_env):
+    _record_codes(app_env)
+    before = _counts(app_env)
+    at = open_page(start(actors["administrateur"]), "indicateurs")
+    fail_on_exception(at)
+    assert "Indicateurs et équipements" in headings(at)
+    content = (FIXTURES / "indicateurs_latin1.csv").read_bytes()
+
+    at.file_uploader[0].set_value(("indicateurs_latin1.csv", content, "text/csv")).run()
+
+    fail_on_exception(at)
+    assert widget(at.selectbox, "Colonne du lieu (code QPV ou nom)").value == "Code géographique"
+    assert widget(at.selectbox, "Colonne de l'année").value == "Année"
+    assert widget(at.multiselect, "Colonnes d'indicateurs à importer").value == [
+        "Population", "Part de femmes", "Taux de pauvreté"]
+    shown = texts(at)
+    assert "Windows-1252" in shown and "Nouveaux indicateurs (1)" in shown
+    preview = next(frame.value for frame in at.dataframe if "Effet" in frame.value.columns)
+    assert len(preview) == 15 and set(preview["Effet"]) == {"✚ nouvelle"}
+    assert "Taux de pauvreté (nouveau)" in set(preview["Indicateur"])
+    assert widget(at.button, "Importer 15 valeurs et créer 1 indicateur").disabled, "no source typed yet"
+    assert _counts(app_env) == before
+
+    widget(at.text_input, "Source des valeurs (titre du fichier)").input("INSEE, RP 2021").run()
+    widget(at.button, "Importer 15 valeurs et créer 1 indicateur").click().run()
+
+    fail_on_exception(at)
+    assert any(s.value.startswith("Import terminé : 15 valeurs nouvelles") for s in at.success)
+    assert _counts(app_env) == (before[0] + 1, before[1] + 15, before[2])
+
+
+def test_an_unknown_code_blocks_the_import_and_names_the_line(actors, app_env):
+    before = _counts(app_env)
+    at = open_page(start(actors["administrateur"]), "indicateurs")
+    content = "Code géographique;Année;Population\nQN09999M;2021;1 234\n".encode("cp1252")
+
+    at.file_uploader[0].set_value(("table.csv", content, "text/csv")).run()
+    widget(at.text_input, "Source des valeurs (titre du fichier)").input("INSEE, RP 2021").run()
+
+    fail_on_exception(at)
+    problems = next(frame.value for frame in at.dataframe if "Problème" in frame.value.columns)
+    assert problems.iloc[0]["Ligne"] == "2" and "code de quartier inconnu « QN09999M »" in problems.iloc[0]["Problème"]
+    assert widget(at.button, "Importer 0 valeur").disabled
+    assert _counts(app_env) == before
+
+
+def test_an_unreadable_file_is_refused_in_french(actors, app_env):
+    at = open_page(start(actors["administrateur"]), "indicateurs")
+    at.file_uploader[0].set_value(("table.csv", b"code|annee|valeur\nQN1|2021|3\n", "text/csv")).run()
+    fail_on_exception(at)
+    assert any("Fichier refusé" in e.value and "seule colonne" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("role", ["lecteur", "contributeur"])
+def test_the_page_is_refused_to_readers_and_contributors(actors, role):
+    at = open_page(start(actors[role]), "indicateurs")
+    fail_on_exception(at)
+    assert "indicateurs" not in navigation(at)
+    assert "Indicateurs et équipements" not in headings(at)
+    assert not at.file_uploader
