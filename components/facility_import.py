@@ -44,7 +44,7 @@ def render(contract: ContractSummary, actor: Actor) -> None:
     _show_plan(plan)
     disabled = not plan.ready or not source.strip()
     if not source.strip():
-        st.info("Indiquez la source de la liste pour pouvoir importer.", icon="ℹ️")
+        st.info("Indiquez la source de la liste pour pouvoir importer.", icon=":material/info:")
     if st.button(f"Importer {plural(len(plan.facilities), 'équipement')}", type="primary", disabled=disabled,
                  key=KEY + "confirm"):
         ok, report = data.write(facility_services.import_facilities, actor, contract_id=contract.id,
@@ -90,7 +90,8 @@ def _show_plan(plan: FacilityPlan) -> None:
     cols[1].metric("Équipements mis à jour", format_number(sum(p.effect != NEW_FACILITY for p in plan.facilities)))
     cols[2].metric("Problèmes", format_number(len(plan.problems)))
     if plan.problems:
-        st.error(f"{plural(len(plan.problems), 'problème')} : l'import est bloqué. Rien n'a été enregistré.", icon="⛔")
+        st.error(f"{plural(len(plan.problems), 'problème')} : l'import est bloqué. Rien n'a été enregistré.",
+                 icon=":material/block:")
         st.dataframe(pd.DataFrame({"Ligne": [p.line or "—" for p in plan.problems],
                                    "Colonne": [p.column or "—" for p in plan.problems],
                                    "Problème": [p.message for p in plan.problems]}).astype(str),
@@ -123,4 +124,4 @@ def _show_last_report() -> None:
             f"{plural(report.updated, 'équipement mis à jour', 'équipements mis à jour')}"
             + (f", dont {format_number(report.reprojected)} position(s) reprojetée(s) du Lambert-93."
                if report.reprojected else "."))
-    st.success(layout.escape_markdown(text), icon="✅")
+    st.success(layout.escape_markdown(text), icon=":material/check_circle:")

@@ -51,7 +51,7 @@ def _indicator_form(actor: Actor, indicator_id: int, row: pd.Series) -> None:
                                expected_version=int(row["version"]), label=label, theme=theme, unit=unit,
                                decimals=int(decimals), definition=definition)
             if ok:
-                st.success("Indicateur enregistré.", icon="✅")
+                st.success("Indicateur enregistré.", icon=":material/check_circle:")
                 st.rerun()
 
 

@@ -100,8 +100,9 @@ def _choose_mapping(table: TableFile) -> Mapping:
         unit = pick("Colonne de l'unité (facultatif)", optional, _guess(table.columns, ("unité", "unite")), "unit")
     with right:
         detail = pick("Colonne du détail de la source (facultatif)", optional, None, "detail")
-        gaps = st.checkbox("Traiter n.c., s et les cellules vides comme manquantes (ignorées)", key=KEY + "gaps",
-                           help="Sinon, une telle cellule bloque l'import et est signalée.")
+        gaps = st.checkbox("Ignorer les cellules n.c., s ou vides", key=KEY + "gaps",
+                           help="Cochée : ces cellules (non communiqué, secret statistique) sont listées et "
+                                "ignorées. Sinon, elles bloquent l'import et sont signalées.")
     taken = {key, year, unit, detail}
     if layout_choice == WIDE:
         candidates = [c for c in columns if c not in taken]
@@ -147,7 +148,7 @@ def _show_plan(plan: ImportPlan) -> None:
     cols[4].metric("Problèmes", format_number(len(plan.problems)))
     if plan.problems:
         st.error(f"{plural(len(plan.problems), 'problème')} : l'import est bloqué tant que le fichier ou la "
-                 "correspondance des colonnes n'est pas corrigé. Rien n'a été enregistré.", icon="⛔")
+                 "correspondance des colonnes n'est pas corrigé. Rien n'a été enregistré.", icon=":material/block:")
         st.dataframe(pd.DataFrame({"Ligne": [p.line or "—" for p in plan.problems],
                                    "Colonne": [p.column or "—" for p in plan.problems],
                                    "Problème": [p.message for p in plan.problems]}).astype(str),
@@ -179,7 +180,7 @@ def _confirm(contract: ContractSummary, actor: Actor, filename: str, content: by
              specs: dict[str, NewIndicator], plan: ImportPlan) -> None:
     writes = plan.count(NEW) + plan.count(UPDATED)
     if not source.strip():
-        st.info("Indiquez la source des valeurs pour pouvoir importer.", icon="ℹ️")
+        st.info("Indiquez la source des valeurs pour pouvoir importer.", icon=":material/info:")
     disabled = not plan.ready or not source.strip()
     label = f"Importer {plural(writes, 'valeur')}" + (f" et créer {plural(len(specs), 'indicateur')}" if specs else "")
     if st.button(label, type="primary", disabled=disabled, key=KEY + "confirm"):
@@ -204,4 +205,4 @@ def _show_last_report() -> None:
             f"{plural(report.gaps, 'cellule manquante ignorée', 'cellules manquantes ignorées')}.")
     if report.new_indicators:
         text += f" Indicateurs créés : {', '.join(report.new_indicators)}."
-    st.success(layout.escape_markdown(text), icon="✅")
+    st.success(layout.escape_markdown(text), icon=":material/check_circle:")

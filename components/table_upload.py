@@ -26,7 +26,8 @@ def read_upload(label: str, key: str, round_number: int) -> tuple[str, bytes, Ta
         content = upload.getvalue()
         table = _read(upload.name, content)
     except TableFileError as exc:
-        st.error(f"Fichier refusé : {layout.escape_markdown(str(exc))} Rien n'a été enregistré.", icon="⛔")
+        st.error(f"Fichier refusé : {layout.escape_markdown(str(exc))} Rien n'a été enregistré.",
+                 icon=":material/block:")
         return None
     st.caption(f"« {layout.escape_markdown(upload.name)} » : {table.describe()}, colonnes : "
                f"{layout.escape_markdown(', '.join(table.columns))}.")

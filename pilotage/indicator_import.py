@@ -18,7 +18,7 @@ from pilotage.table_files import TableFile
 NEIGHBOURHOOD = "neighbourhood"
 AREA = "area"
 NEW, UPDATED, UNCHANGED = "nouvelle", "mise à jour", "inchangée"
-GAP_HINT = "corrigez la cellule, ou cochez « traiter n.c., s et les cellules vides comme manquantes »"
+GAP_HINT = "corrigez la cellule, ou cochez « Ignorer les cellules n.c., s ou vides »"
 DEFAULT_THEME = "indicateurs importés"
 MAX_CODE, MAX_LABEL, MAX_THEME, MAX_UNIT, MAX_DECIMALS = 80, 300, 80, 40, 4
 
