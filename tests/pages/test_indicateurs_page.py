@@ -94,3 +94,68 @@ def test_the_page_is_refused_to_readers_and_contributors(actors, role):
     assert "indicateurs" not in navigation(at)
     assert "Indicateurs et équipements" not in headings(at)
     assert not at.file_uploader
+
+
+FORMS = "pilotage_facility_forms_"
+
+
+def _facilities(app_env) -> dict[str, tuple]:
+    with session_scope(_sessions(app_env)) as session:
+        return {f.name: (f.kind, f.longitude, f.latitude, f.archived)
+                for f in session.scalars(select(Facility).order_by(Facility.id))}
+
+
+def test_an_administrator_adds_then_archives_a_facility_on_the_forms(actors, app_env):
+    at = open_page(start(actors["administrateur"]), "indicateurs")
+    fail_on_exception(at)
+    at.text_input(key=f"{FORMS}new_0_name").input("Médiathèque Nelson Mandela")
+    at.text_input(key=f"{FORMS}new_0_kind").input("Médiathèque")
+    at.number_input(key=f"{FORMS}new_0_lon").set_value(5.9553)
+    at.number_input(key=f"{FORMS}new_0_lat").set_value(47.2259)
+    widget(at.button, "Ajouter l'équipement").click().run()
+
+    fail_on_exception(at)
+    assert _facilities(app_env)["Médiathèque Nelson Mandela"] == ("mediatheque", 5.9553, 47.2259, False)
+    with session_scope(_sessions(app_env)) as session:
+        library = session.scalar(select(Facility.id).where(Facility.name == "Médiathèque Nelson Mandela"))
+    at.selectbox(key=f"{FORMS}chosen").set_value(library).run()
+    widget(at.button, "Archiver (retirer de la carte)").click().run()
+
+    fail_on_exception(at)
+    assert _facilities(app_env)["Médiathèque Nelson Mandela"][3] is True
+    table = next(frame.value for frame in at.dataframe if "État" in frame.value.columns)
+    assert table.set_index("Nom").loc["Médiathèque Nelson Mandela", "État"] == "✖ archivé (hors carte)"
+
+
+def test_a_facility_with_coordinates_out_of_range_is_refused_on_the_form(actors, app_env):
+    before = _facilities(app_env)
+    at = open_page(start(actors["administrateur"]), "indicateurs")
+    at.text_input(key=f"{FORMS}new_0_name").input("École")
+    at.text_input(key=f"{FORMS}new_0_kind").input("école")
+    at.number_input(key=f"{FORMS}new_0_lon").set_value(928723.0)
+    at.number_input(key=f"{FORMS}new_0_lat").set_value(6686324.0)
+    widget(at.button, "Ajouter l'équipement").click().run()
+
+    fail_on_exception(at)
+    assert any(e.value.startswith("Position : coordonnées") for e in at.error)
+    assert _facilities(app_env) == before
+
+
+def test_an_administrator_imports_facilities_in_lambert93(actors, app_env):
+    at = open_page(start(actors["administrateur"]), "indicateurs")
+    content = (FIXTURES / "equipements_lambert93.csv").read_bytes()
+    _record_codes(app_env)
+    at.file_uploader[1].set_value(("equipements_lambert93.csv", content, "text/csv")).run()
+
+    fail_on_exception(at)
+    preview = next(frame.value for frame in at.dataframe if "Effet" in frame.value.columns
+                   and "Position" in frame.value.columns)
+    assert list(preview["Effet"]) == ["✚ nouveau", "✎ mis à jour", "✚ nouveau"]
+    assert preview["Position"].str.endswith("(reprojeté du Lambert-93)").all()
+    widget(at.text_input, "Source de la liste").input("Recensement des équipements, 2025").run()
+    widget(at.button, "Importer 3 équipements").click().run()
+
+    fail_on_exception(at)
+    assert any(s.value.startswith("Import terminé : 2 équipements nouveaux, 1 équipement mis à jour") for s in
+               at.success)
+    assert _facilities(app_env)["Gymnase Montrapon"][0] == "equipement_sportif"
