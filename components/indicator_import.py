@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import pandas as pd
 import streamlit as st
 
@@ -130,7 +132,7 @@ def _new_indicators(plan: ImportPlan) -> dict[str, NewIndicator]:
                           "Libellé": [d.label for d in defaults], "Thème": [d.theme for d in defaults],
                           "Unité": [d.unit for d in defaults], "Décimales": [d.decimals for d in defaults]})
     edited = st.data_editor(frame, hide_index=True, width="stretch", disabled=["Dans le fichier"],
-                            key=KEY + "new_" + "_".join(str(hash(n)) for n in names)[:120],
+                            key=f"{KEY}new_{zlib.crc32(repr(names).encode())}",  # fresh rows for other columns
                             column_config={"Décimales": st.column_config.NumberColumn(min_value=0, max_value=4,
                                                                                       step=1)})
     return {row["Dans le fichier"]: NewIndicator(code=str(row["Code"] or "").strip(), label=str(row["Libellé"] or ""),

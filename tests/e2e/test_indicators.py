@@ -64,3 +64,12 @@ def test_an_administrator_imports_a_latin1_table_in_the_browser(start_server, ne
     settled(page)
     page.screenshot(path=str(artifacts / "indicateurs-import-termine.png"), full_page=False)
     assert _with_session(database_url, _value_count) == before + 15
+
+    page.get_by_role("tab", name="Équipements").click()
+    expect(page.get_by_role("tab", name="Ajouter un équipement")).to_be_visible()
+    settled(page)
+    page.screenshot(path=str(artifacts / "indicateurs-equipements.png"), full_page=False)
+    page.get_by_role("tab", name="Indicateurs", exact=True).click()
+    expect(page.get_by_text("Indicateur à modifier")).to_be_visible()
+    settled(page)
+    page.screenshot(path=str(artifacts / "indicateurs-formulaires.png"), full_page=False)
