@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ MAX_UNPACKED_BYTES = 60 * 2**20
 MAX_ROWS = 50_000
 MAX_COLUMNS = 300
 MAX_XML_ELEMENTS = 5_000_000
+SAMPLE_LINES = 20  # where the header and the separator are looked for
 SEPARATORS = (";", ",", "\t")
 SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
 EXTENSIONS = ("csv", "txt", "xlsx")
@@ -95,9 +97,11 @@ def _decode(content: bytes) -> tuple[str, str]:
 def _csv_lines(text: str) -> tuple[list[Any], list[tuple[int, list[Any]]], str]:
     if "\x00" in text:
         raise TableFileError("Ce fichier n'est pas un texte CSV (il contient des octets binaires).")
-    sample = [line for line in text.splitlines() if line.strip()][:20]
-    separator = max(SEPARATORS, key=lambda sep: (_consistent_split(sample, sep), -SEPARATORS.index(sep)))
-    if _consistent_split(sample, separator) < 2:
+    sample = [line for line in text.splitlines() if line.strip()][:SAMPLE_LINES]
+    scores = {sep: _common_width([row for row in csv.reader(io.StringIO("\n".join(sample)), delimiter=sep)])
+              for sep in SEPARATORS}
+    separator = max(SEPARATORS, key=lambda sep: (scores[sep], -SEPARATORS.index(sep)))
+    if scores[separator][0] == 0:
         raise TableFileError("Le fichier ne compte qu'une seule colonne : son séparateur n'a pas été reconnu. "
                              "Enregistrez-le en CSV séparé par des points-virgules (;) ou des virgules (,).")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
@@ -108,15 +112,32 @@ def _csv_lines(text: str) -> tuple[list[Any], list[tuple[int, list[Any]]], str]:
     records = [(n, row) for n, row in records if any(cell.strip() for cell in row)]
     if len(records) > MAX_ROWS + 1:
         raise TableFileError(f"Le fichier compte plus de {format_number(MAX_ROWS)} lignes, la limite acceptée.")
-    return records[0][1], records[1:], separator
+    return (*_after_title_lines(records), separator)
 
 
-def _consistent_split(sample: list[str], separator: str) -> int:
-    """How many columns the header makes with this separator, when the next lines agree (else 1 or 0)."""
-    rows = list(csv.reader(io.StringIO("\n".join(sample)), delimiter=separator))
-    widths = {len(row) for row in rows[: min(len(rows), 6)]}
-    width = len(rows[0]) if rows else 0
-    return width if width >= 2 and min(widths) >= 2 else min(width, 1)
+def _width(row: list[Any]) -> int:
+    """How many cells a line holds, blank cells at its end left out."""
+    width = len(row)
+    while width and _blank(row[width - 1]):
+        width -= 1
+    return width
+
+
+def _common_width(rows: list[list[Any]]) -> tuple[int, int]:
+    """(how many lines share it, the commonest width of two cells or more); the first seen wins a tie."""
+    widths = [w for w in map(_width, rows) if w >= 2]
+    if not widths:
+        return 0, 1
+    counted = Counter(widths)
+    best = max(counted.values())
+    return best, next(w for w in widths if counted[w] == best)
+
+
+def _after_title_lines(records: list[tuple[int, list[Any]]]) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
+    """The header and the lines after it: published tables often open with a title and a source line."""
+    _, width = _common_width([row for _, row in records[:SAMPLE_LINES]])
+    start = next((i for i, (_, row) in enumerate(records[:SAMPLE_LINES]) if _width(row) >= max(width, 2)), 0)
+    return records[start][1], records[start + 1:]
 
 
 def _workbook_lines(content: bytes) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
@@ -148,7 +169,7 @@ def _workbook_lines(content: bytes) -> tuple[list[Any], list[tuple[int, list[Any
     lines = [(n, cells) for n, cells in lines if any(not _blank(c) for c in cells)]
     if not lines:
         raise TableFileError("Le classeur est vide : sa première feuille ne contient aucune ligne.")
-    return lines[0][1], lines[1:]
+    return _after_title_lines(lines)
 
 
 def _column_letter(index: int) -> str:

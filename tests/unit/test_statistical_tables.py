@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import Workbook
 
 from pilotage.figures import CellError, Missing, parse_number, parse_year
 from pilotage.projection import from_lambert93, to_lambert93
@@ -74,3 +77,27 @@ def test_lambert93_round_trip_and_a_known_point():
     assert to_lambert93(3.0, 46.5) == pytest.approx((700000.0, 6600000.0))
     x, y = to_lambert93(6.0241, 47.2378)
     assert from_lambert93(x, y) == pytest.approx((6.0241, 47.2378), abs=1e-9)
+
+
+def test_title_and_source_lines_above_the_header_are_skipped():
+    content = ("Taux de pauvreté en 2021\r\nSource : Insee, Filosofi 2021\r\n\r\n"
+               "CODGEO;LIBGEO;TP60\r\nQN02501M;Planoise;46,9\r\nQN02502M;Montrapon;29,4\r\n").encode("cp1252")
+    table = read_table("t.csv", content)
+    assert table.columns == ("CODGEO", "LIBGEO", "TP60")
+    assert [line for line, _ in table.rows] == [5, 6]
+
+
+def test_trailing_separators_do_not_make_a_wider_table():
+    table = read_table("t.csv", b"code;valeur\nQN02501M;1;\nQN02502M;2;;\n")
+    assert table.columns == ("code", "valeur") and len(table.rows) == 2
+
+
+def test_a_workbook_with_title_rows_keeps_its_line_numbers():
+    book = Workbook()
+    for row in (["Population en 2021"], [], ["code", "Population"], ["QN02501M", 15602]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table("t.xlsx", buffer.getvalue())
+    assert table.columns == ("code", "Population") and table.rows == ((4, {"code": "QN02501M",
+                                                                             "Population": 15602}),)
