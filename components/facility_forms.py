@@ -26,7 +26,7 @@ def render(contract: ContractSummary, actor: Actor) -> None:
     if facilities.empty:
         st.info("Ce contrat n'a encore aucun équipement.")
     else:
-        st.dataframe(_table(facilities), hide_index=True, width="stretch")
+        st.dataframe(_table(facilities), hide_index=True, width="stretch", height=280)
     imported, added, edited = st.tabs(["Importer une liste", "Ajouter un équipement", "Modifier ou archiver"])
     with imported:
         facility_import.render(contract, actor)

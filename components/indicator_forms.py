@@ -26,7 +26,7 @@ def render(contract: ContractSummary, actor: Actor) -> None:
     st.dataframe(pd.DataFrame({
         "Code": indicators["code"], "Libellé": indicators["label"], "Thème": indicators["theme"],
         "Unité": indicators["unit"], "Décimales": indicators["decimals"],
-        "Valeurs": indicators["values"].map(format_number)}), hide_index=True, width="stretch")
+        "Valeurs": indicators["values"].map(format_number)}), hide_index=True, width="stretch", height=280)
     labels = {int(row.id): f"{row.label} ({row.code})" for row in indicators.itertuples()}
     chosen = st.selectbox("Indicateur à modifier", list(labels), format_func=labels.get, key=KEY + "chosen")
     row = indicators.set_index("id").loc[chosen]
