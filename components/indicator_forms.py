@@ -18,6 +18,10 @@ KEY = state.PREFIX + "indicator_forms_"
 
 def render(contract: ContractSummary, actor: Actor) -> None:
     """The list of indicators; choosing one opens its form and its values."""
+    saved = state.get("indicator_forms_saved")
+    if saved:
+        state.put("indicator_forms_saved", None)
+        st.success(layout.escape_markdown(saved), icon=":material/check_circle:")
     indicators = data.read(indicator_queries.list_indicators, contract_id=contract.id)
     if indicators.empty:
         st.info("Ce contrat n'a encore aucun indicateur : importez un tableau dans l'onglet « Importer des "
@@ -51,7 +55,7 @@ def _indicator_form(actor: Actor, indicator_id: int, row: pd.Series) -> None:
                                expected_version=int(row["version"]), label=label, theme=theme, unit=unit,
                                decimals=int(decimals), definition=definition)
             if ok:
-                st.success("Indicateur enregistré.", icon=":material/check_circle:")
+                state.put("indicator_forms_saved", f"Indicateur « {label.strip()} » enregistré.")
                 st.rerun()
 
 
@@ -76,4 +80,5 @@ def _value_form(actor: Actor, indicator_id: int, indicator: pd.Series) -> None:
                                expected_version=int(value["version"]), value=number, year=year, source=source,
                                source_detail=detail)
             if ok:
+                state.put("indicator_forms_saved", "Valeur enregistrée.")
                 st.rerun()

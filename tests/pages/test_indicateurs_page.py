@@ -123,6 +123,7 @@ def test_an_administrator_adds_then_archives_a_facility_on_the_forms(actors, app
 
     fail_on_exception(at)
     assert _facilities(app_env)["Médiathèque Nelson Mandela"][3] is True
+    assert any("archivé : il n'apparaît plus sur la carte" in s.value for s in at.success)
     table = next(frame.value for frame in at.dataframe if "État" in frame.value.columns)
     assert table.set_index("Nom").loc["Médiathèque Nelson Mandela", "État"] == "✖ archivé (hors carte)"
 
@@ -159,3 +160,25 @@ def test_an_administrator_imports_facilities_in_lambert93(actors, app_env):
     assert any(s.value.startswith("Import terminé : 2 équipements nouveaux, 1 équipement mis à jour") for s in
                at.success)
     assert _facilities(app_env)["Gymnase Montrapon"][0] == "equipement_sportif"
+
+
+def test_an_administrator_renames_an_indicator_and_corrects_a_value(actors, app_env):
+    at = open_page(start(actors["administrateur"]), "indicateurs")
+    fail_on_exception(at)
+    assert widget(at.selectbox, "Indicateur à modifier").value is not None
+    widget(at.text_input, "Libellé").input("Population municipale")
+    widget(at.button, "Enregistrer l'indicateur").click().run()
+
+    fail_on_exception(at)
+    assert any("Population municipale" in s.value for s in at.success)
+    widget(at.number_input, "Valeur (habitants)").set_value(15400.0)
+    widget(at.text_input, "Source").input("INSEE, RP 2018")
+    widget(at.button, "Enregistrer la valeur").click().run()
+
+    fail_on_exception(at)
+    with session_scope(_sessions(app_env)) as session:
+        population = session.scalar(select(Indicator).where(Indicator.code == "population",
+                                                            Indicator.label == "Population municipale"))
+        value = session.scalar(select(IndicatorValue).where(IndicatorValue.indicator_id == population.id)
+                               .where(IndicatorValue.value == 15400.0))
+    assert value is not None and value.source == "INSEE, RP 2018" and not value.illustrative
