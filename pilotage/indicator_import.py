@@ -206,9 +206,13 @@ def plan_import(table: TableFile, mapping: Mapping, context: ImportContext,
         year = _year(plan, line, mapping, cells)
         for name, column in _indicator_cells(plan, line, mapping, cells):
             known = indicators.find(name)
+            unit = " ".join(str(cells.get(mapping.unit) or "").split()) if mapping.unit else ""
             if known is None:
-                unit = str(cells.get(mapping.unit) or "").strip() if mapping.unit else ""
                 plan.unknown_indicators.setdefault(name, unit)
+            elif unit and unit.lower() != known.unit.lower():
+                plan.problems.append(Problem(line, mapping.unit, f"unité « {shown(unit)} » différente de celle de "
+                                                                 f"l'indicateur {known.label} (« {known.unit} »)"))
+                continue
             value = _value(plan, line, column, cells.get(column), mapping.gaps_allowed)
             if place is None or year is None or value is None:
                 continue

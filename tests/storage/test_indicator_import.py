@@ -182,6 +182,9 @@ REFUSED = {
     "unknown indicator without a description": ("code;annee;Chômage\nQN02501M;2021;1\n".encode(),
                                                 Mapping(key="code", values=("Chômage",), year="annee"),
                                                 "indicateur inconnu du contrat"),
+    "unit other than the indicator's": (b"code;annee;unite;Population\nQN02501M;2021;%;12\n",
+                                        Mapping(key="code", values=("Population",), year="annee", unit="unite"),
+                                        "unité « % » différente de celle de l'indicateur Population (« habitants »)"),
     "no year at all": (b"code;Population\nQN02501M;1\n", Mapping(key="code", values=("Population",)),
                        "choisissez la colonne de l'année"),
 }
