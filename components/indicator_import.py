@@ -105,13 +105,17 @@ def _choose_mapping(table: TableFile) -> Mapping:
         gaps = st.checkbox("Ignorer les cellules n.c., s ou vides", key=KEY + "gaps",
                            help="Cochée : ces cellules (non communiqué, secret statistique) sont listées et "
                                 "ignorées. Sinon, elles bloquent l'import et sont signalées.")
+        others = st.checkbox("Ignorer les lieux hors de ce contrat", key=KEY + "others",
+                             help="Pour un fichier national ou départemental : les lignes dont le lieu n'est ni un "
+                                  "quartier ni un territoire de comparaison du contrat sont listées et ignorées. "
+                                  "Sinon, elles bloquent l'import.")
     taken = {key, year, unit, detail}
     if layout_choice == WIDE:
         candidates = [c for c in columns if c not in taken]
         default = [c for c in _numeric_columns(table) if c not in taken]
         values = st.multiselect("Colonnes d'indicateurs à importer", candidates, default=default, key=KEY + "values")
         return Mapping(key=key, values=tuple(values), year=year, fixed_year=fixed_year, unit=unit, detail=detail,
-                       gaps_allowed=gaps)
+                       gaps_allowed=gaps, other_places_skipped=others)
     cols = st.columns(2)
     with cols[0]:
         indicator = pick("Colonne de l'indicateur (code ou libellé)", columns,
@@ -119,7 +123,7 @@ def _choose_mapping(table: TableFile) -> Mapping:
     with cols[1]:
         value = pick("Colonne de la valeur", columns, _guess(table.columns, ("valeur", "value")), "value")
     return Mapping(key=key, values=(value,), indicator=indicator, year=year, fixed_year=fixed_year, unit=unit,
-                   detail=detail, gaps_allowed=gaps)
+                   detail=detail, gaps_allowed=gaps, other_places_skipped=others)
 
 
 def _new_indicators(plan: ImportPlan) -> dict[str, NewIndicator]:
@@ -159,6 +163,10 @@ def _show_plan(plan: ImportPlan) -> None:
         with st.expander(f"Cellules manquantes ignorées ({format_number(len(plan.gaps))})"):
             st.dataframe(pd.DataFrame({"Ligne": [p.line for p in plan.gaps], "Colonne": [p.column for p in plan.gaps],
                                        "Cellule": [p.message for p in plan.gaps]}), hide_index=True)
+    if plan.skipped:
+        with st.expander(f"Lignes de lieux hors du contrat ignorées ({format_number(len(plan.skipped))})"):
+            st.dataframe(pd.DataFrame({"Ligne": [p.line for p in plan.skipped],
+                                       "Lieu": [p.message for p in plan.skipped]}), hide_index=True)
     if plan.values:
         st.markdown("**Aperçu des valeurs**")
         st.dataframe(_preview(plan), hide_index=True, width="stretch")
@@ -204,7 +212,9 @@ def _show_last_report() -> None:
     text = (f"Import terminé : {plural(report.created, 'valeur nouvelle', 'valeurs nouvelles')}, "
             f"{plural(report.updated, 'valeur mise à jour', 'valeurs mises à jour')}, "
             f"{plural(report.unchanged, 'valeur inchangée', 'valeurs inchangées')}, "
-            f"{plural(report.gaps, 'cellule manquante ignorée', 'cellules manquantes ignorées')}.")
+            f"{plural(report.gaps, 'cellule manquante ignorée', 'cellules manquantes ignorées')}"
+            + (f", {plural(report.skipped_lines, 'ligne hors du contrat ignorée', 'lignes hors du contrat ignorées')}."
+               if report.skipped_lines else "."))
     if report.new_indicators:
         text += f" Indicateurs créés : {', '.join(report.new_indicators)}."
     st.success(layout.escape_markdown(text), icon=":material/check_circle:")

@@ -74,6 +74,7 @@ class Mapping:
     unit: str | None = None
     detail: str | None = None  # a column holding the detail of the source of each line
     gaps_allowed: bool = False  # « n.c. », « s »… are skipped (and listed) instead of refusing the file
+    other_places_skipped: bool = False  # lines of places outside the contract (a national file) are skipped
 
     def columns(self) -> tuple[tuple[str, str], ...]:
         """(role, column) of every mapped column."""
@@ -122,6 +123,7 @@ class ImportPlan:
     values: list[PlannedValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     gaps: list[Problem] = field(default_factory=list)  # cells left empty on purpose, skipped
+    skipped: list[Problem] = field(default_factory=list)  # lines of places outside the contract, skipped on purpose
     unknown_indicators: dict[str, str] = field(default_factory=dict)  # name in the file -> unit read beside it
 
     @property
@@ -161,6 +163,10 @@ class PlaceFinder:
         for place in places:
             for name in {normalise_name(place.name), normalise_name(place.slug)}:
                 self.by_name.setdefault(name, []).append(place)
+
+    def knows(self, key: Any) -> bool:
+        """Whether the key names at least one place of the contract (by code or name)."""
+        return normalise_code(str(key)) in self.by_code or normalise_name(str(key)) in self.by_name
 
     def find(self, key: Any) -> Place | str:
         """The place, or the French reason it cannot be chosen."""
@@ -202,6 +208,10 @@ def plan_import(table: TableFile, mapping: Mapping, context: ImportContext,
     stored = {(v.indicator_id, v.kind, v.place_id, v.year): v for v in context.values}
     seen: dict[tuple, int] = {}
     for line, cells in table.rows:
+        key = cells.get(mapping.key)
+        if mapping.other_places_skipped and not is_blank(key) and not places.knows(key):
+            plan.skipped.append(Problem(line, mapping.key, f"« {shown(key)} » n'est pas un lieu de ce contrat"))
+            continue
         place = _place(plan, places, line, mapping, cells)
         year = _year(plan, line, mapping, cells)
         for name, column in _indicator_cells(plan, line, mapping, cells):

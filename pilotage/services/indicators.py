@@ -40,6 +40,7 @@ class IndicatorImportReport:
     updated: int
     unchanged: int
     gaps: int
+    skipped_lines: int
     new_indicators: tuple[str, ...]  # labels
 
 
@@ -91,6 +92,7 @@ def import_indicator_values(session: Session, actor: Actor, *, contract_id: int,
                      before={"values": changes["before"]} if changes["before"] else None,
                      after={"created": plan.count(NEW), "updated": changes["after"]})
         return IndicatorImportReport(plan.count(NEW), plan.count(UPDATED), plan.count(UNCHANGED), len(plan.gaps),
+                                     len(plan.skipped),
                                      tuple(new_indicators[name].label for name in plan.unknown_indicators))
 
     return run_write(session, write)

@@ -115,6 +115,16 @@ def test_gaps_can_be_skipped_on_purpose_and_are_counted(session):
     assert (report.created, report.gaps) == (1, 2)
 
 
+def test_a_national_file_can_skip_the_places_outside_the_contract(session):
+    record_codes(session)
+    content = b"code;annee;Population\nQN02501M;2021;15602\nQN01301M;2021;4000\nQN07501M;2021;9000\n"
+    with pytest.raises(ValidationError, match="code de quartier inconnu « QN01301M »"):
+        run_import(session, content)
+    report = run_import(session, content, Mapping(key="code", values=("Population",), year="annee",
+                                                  other_places_skipped=True))
+    assert (report.created, report.skipped_lines) == (1, 2)
+
+
 def test_long_layout_with_the_indicator_in_a_column_and_names_as_keys(session):
     content = ("lieu;indicateur;valeur;unité;année\nPlanoise;population;15602;habitants;2019-2020\n"
                "Clairs-Soleils;Part de femmes;51,2;%;2019-2020\nbesancon;Nombre de médecins;210;médecins;2019-2020\n"
