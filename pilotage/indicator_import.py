@@ -192,9 +192,12 @@ class IndicatorFinder:
             self.known.setdefault(normalise_name(indicator.label), indicator)
         for indicator in indicators:  # a code wins over a label
             self.known[normalise_name(indicator.code)] = indicator
+        self.looked_up: dict[str, KnownIndicator | None] = {}
 
     def find(self, name: str) -> KnownIndicator | None:
-        return self.known.get(normalise_name(name))
+        if name not in self.looked_up:  # a wide table asks for the same column names on every line
+            self.looked_up[name] = self.known.get(normalise_name(name))
+        return self.looked_up[name]
 
 
 def plan_import(table: TableFile, mapping: Mapping, context: ImportContext,

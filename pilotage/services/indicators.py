@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import String, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pilotage import audit, clock
-from pilotage.errors import ConflictError, ValidationError
+from pilotage.errors import CONFLICT_MESSAGE, ConflictError, ValidationError
 from pilotage.figures import CellError, parse_year
 from pilotage.formats import format_date, plural
 from pilotage.indicator_import import (
@@ -125,26 +125,29 @@ def _create_indicators(session: Session, actor: Actor, contract: Contract, plan:
 
 def _write_values(session: Session, plan: ImportPlan, created_ids: dict[str, int], source: str,
                   note: str) -> dict[str, list]:
-    changes: dict[str, list] = {"before": [], "after": []}
-    to_update = {p.existing.id: p for p in plan.values if p.effect != NEW}
-    stored = {v.id: v for v in session.scalars(select(IndicatorValue).where(IndicatorValue.id.in_(list(to_update))))}
-    for planned in plan.values:
-        if planned.effect == NEW:
-            place = {"neighbourhood_id": planned.place.id} if planned.place.kind == NEIGHBOURHOOD else \
-                {"comparison_area_id": planned.place.id}
-            session.add(IndicatorValue(indicator_id=planned.indicator_id or created_ids[planned.indicator],
-                                       value=planned.value, year=planned.year, source=source,
-                                       source_detail=planned.detail, illustrative=False, note=note, **place))
-            continue
-        value = stored[planned.existing.id]
-        ensure_version(value, planned.existing.version)
-        if planned.effect == UPDATED:
-            changes["before"].append({"id": value.id, "value": value.value, "source": value.source})
-            changes["after"].append({"id": value.id, "value": planned.value})
-        value.value, value.source, value.source_detail = planned.value, source, planned.detail or value.source_detail
-        value.illustrative, value.note = False, note
-    session.flush()
-    return changes
+    """Insert the new values and update the others in two statements: a national table holds tens of thousands."""
+    inserts = [{"indicator_id": p.indicator_id or created_ids[p.indicator], "year": p.year, "value": p.value,
+                "neighbourhood_id": p.place.id if p.place.kind == NEIGHBOURHOOD else None,
+                "comparison_area_id": None if p.place.kind == NEIGHBOURHOOD else p.place.id, "source": source,
+                "source_detail": p.detail, "illustrative": False, "note": note, "version": 1}
+               for p in plan.values if p.effect == NEW]
+    if inserts:
+        session.execute(insert(IndicatorValue.__table__), inserts)
+    updates = [{"b_id": p.existing.id, "b_version": p.existing.version, "b_value": p.value, "b_detail": p.detail}
+               for p in plan.values if p.effect != NEW]
+    if updates:
+        table = IndicatorValue.__table__
+        statement = (update(table)
+                     .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+                     .values(value=bindparam("b_value"), version=table.c.version + 1, source=source,
+                             source_detail=func.coalesce(bindparam("b_detail", type_=String), table.c.source_detail),
+                             illustrative=False, note=note))
+        matched = session.execute(statement, updates).rowcount
+        if matched != len(updates):  # a value changed or went since the file was compared with the database
+            raise ConflictError(CONFLICT_MESSAGE)
+    changed = [p for p in plan.values if p.effect == UPDATED]
+    return {"before": [{"id": p.existing.id, "value": p.existing.value} for p in changed],
+            "after": [{"id": p.existing.id, "value": p.value} for p in changed]}
 
 
 def _theme_positions(session: Session, contract_id: int) -> dict[str, int]:

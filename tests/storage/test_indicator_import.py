@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,8 @@ def test_a_value_already_stored_for_the_same_year_is_updated_and_shown_as_such(s
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     assert (stored.value, stored.source, stored.version, stored.illustrative) == (15400, SOURCE, version + 1, False)
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "import"))
-    assert event.before == {"values": [{"id": stored.id, "value": 15378.0, "source": "000_4192c3a3aeda88e8.txt"}]}
+    assert event.before == {"values": [{"id": stored.id, "value": 15378.0}]}
+    assert event.after == {"created": 0, "updated": [{"id": stored.id, "value": 15400.0}]}
 
 
 def test_a_value_changed_since_the_preview_refuses_the_import(session):
@@ -286,3 +288,20 @@ def test_import_time_of_100_neighbourhoods_by_20_indicators(session, capsys):
     again = plan_import(read_table("t.csv", content), mapping, get_import_context(session, contract_id=gbm.id))
     assert {v.effect for v in again.values} == {"inchangée"} and len(again.values) == 2000
     assert elapsed < 30
+
+
+def test_a_value_changed_between_the_comparison_and_the_write_refuses_everything(session, monkeypatch):
+    record_codes(session)
+    admin_actor(session)
+    before = counts(session)
+    real = get_import_context
+
+    def read_before_a_concurrent_change(session, *, contract_id):
+        context = real(session, contract_id=contract_id)
+        aged = tuple(replace(v, version=v.version - 1) if v.value == 15378.0 else v for v in context.values)
+        return replace(context, values=aged)
+
+    monkeypatch.setattr("pilotage.services.indicators.get_import_context", read_before_a_concurrent_change)
+    with pytest.raises(ConflictError, match="modifié par quelqu'un d'autre"):
+        run_import(session, b"code;annee;Population\nQN02503M;2021;3140\nQN02501M;2018;15400\n")
+    assert counts(session) == before
