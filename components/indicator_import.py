@@ -191,7 +191,10 @@ def _confirm(contract: ContractSummary, actor: Actor, filename: str, content: by
     writes = plan.count(NEW) + plan.count(UPDATED)
     if not source.strip():
         st.info("Indiquez la source des valeurs pour pouvoir importer.", icon=":material/info:")
-    disabled = not plan.ready or not source.strip()
+    if plan.ready and writes == 0:
+        st.info("Toutes les valeurs du fichier sont déjà enregistrées, à l'identique : rien à importer.",
+                icon=":material/info:")
+    disabled = not plan.ready or not source.strip() or writes == 0
     label = f"Importer {plural(writes, 'valeur')}" + (f" et créer {plural(len(specs), 'indicateur')}" if specs else "")
     if st.button(label, type="primary", disabled=disabled, key=KEY + "confirm"):
         versions = {v.existing.id: v.existing.version for v in plan.values if v.existing}
