@@ -52,3 +52,35 @@ def edited(content: bytes, change) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def line(sheet_name: str, **values) -> list:
+    """A line of a sheet, its cells in the sheet's column order (the others empty)."""
+    from pilotage.workbook_columns import BY_NAME
+
+    sheet = BY_NAME[sheet_name]
+    unknown = set(values) - {column.field for column in sheet.columns}
+    assert not unknown, f"no column {unknown} in {sheet_name}"
+    return [values.get(column.field) for column in sheet.columns]
+
+
+def minimal_sheets() -> dict[str, list[list]]:
+    """A small territory typed into the blank template: a contract, a QPV, its project, an indicator."""
+    return {
+        "Contrat": [line("Contrat", slug="essai-2024", name="Contrat de ville d'Essai 2024-2030",
+                         territory="Communauté d'Essai", start_year=2024, end_year=2030, status="en_cours",
+                         staleness_months=6, indicator_freshness_years=5, source="convention.pdf")],
+        "Organisations": [line("Organisations", name="Ville d'Essai", kind="collectivite")],
+        "Signataires": [line("Signataires", organisation="Ville d'Essai")],
+        "Jalons": [line("Jalons", date="30/06/2026", label="Évaluation à mi-parcours", kind="evaluation")],
+        "Quartiers": [line("Quartiers", slug="centre", name="Centre", kind="qpv", official_code="QN09999A",
+                           commune="Essai", population=1200, population_year=2020)],
+        "Programmes": [line("Programmes", slug="projet-centre", kind="projet_quartier", name="Projet du Centre",
+                            neighbourhood="centre")],
+        "Priorités": [line("Priorités", programme="projet-centre", rank=1, heading="Cadre de vie", number=1,
+                           text="Rénover les halls d'immeuble")],
+        "Indicateurs": [line("Indicateurs", code="population", label="Population", theme="démographie",
+                             unit="habitants", decimals=0)],
+        "Valeurs": [line("Valeurs", indicator="population", neighbourhood="centre", value=1200, year=2020,
+                         source_detail="INSEE RP 2020")],
+    }
