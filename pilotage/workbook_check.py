@@ -40,6 +40,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.sheet:
+            return self.message
         where = [f"Onglet « {self.sheet} »"]
         if self.line is not None:
             where.append(f"ligne {self.line}")

@@ -11,6 +11,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pilotage import clock
 from pilotage.models import (
     AgendaItem,
     Attendance,
@@ -37,6 +38,7 @@ from pilotage.models import (
 )
 from pilotage.queries.swot import QUADRANTS
 from pilotage.workbook_columns import CONTOUR_PART_LENGTH, LIST_SEPARATOR, Records
+from pilotage.workbook_file import build_workbook, contract_title
 
 SOURCED = ("source", "illustrative", "note")
 
@@ -284,3 +286,10 @@ def get_workbook_records(session: Session, *, contract_id: int) -> Records:
     if contract is None:
         raise LookupError(f"no contract {contract_id}")
     return _Reader(session, contract).read()
+
+
+def get_contract_workbook(session: Session, *, contract_id: int) -> bytes:
+    """The .xlsx workbook of a whole contract, as the Données page downloads it."""
+    contract = session.get(Contract, contract_id)
+    records = get_workbook_records(session, contract_id=contract_id)
+    return build_workbook(records, title=contract_title(contract.name, clock.today()))

@@ -31,7 +31,7 @@ from pilotage.models import (
 from pilotage.permissions import ADMIN, Actor
 from pilotage.services.base import ensure_permission, run_write
 from pilotage.services.workbook_writer import WorkbookWriter
-from pilotage.workbook_check import MAX_SHOWN, CheckResult
+from pilotage.workbook_check import MAX_SHOWN, CheckResult, Problem
 from pilotage.workbook_columns import CONTRACT, SHEETS
 from pilotage.workbook_file import WorkbookFileError, read_workbook
 from pilotage.workbook_rules import check_workbook
@@ -47,7 +47,7 @@ CONTENTS = (  # what makes a contract not empty, with its French name
 class WorkbookReport:
     """What importing a workbook would do, or every reason it cannot."""
 
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     hidden_problems: int = 0
     warnings: tuple[str, ...] = ()
     rows: dict[str, int] = field(default_factory=dict)  # lines read, by sheet
@@ -95,7 +95,7 @@ def _check(session: Session, content: bytes) -> tuple[CheckResult, WorkbookRepor
     try:
         raw = read_workbook(content)
     except WorkbookFileError as exc:
-        return CheckResult(), WorkbookReport(problems=(str(exc),))
+        return CheckResult(), WorkbookReport(problems=(Problem("", None, None, str(exc)),))
     result = check_workbook(raw)
     existing, row = None, (result.records[CONTRACT.name] or [None])[0]
     if not result.problems and row is not None:
@@ -110,9 +110,9 @@ def _check(session: Session, content: bytes) -> tuple[CheckResult, WorkbookRepor
         if previous and not session.scalar(select(Contract.id).where(Contract.slug == previous)):
             result.warnings.append(f"Le contrat précédent « {previous} » n'est pas dans la base : le lien vers lui "
                                    "ne sera pas enregistré.")
-    messages = [str(problem) for problem in result.problems]
+    problems = result.problems
     return result, WorkbookReport(
-        problems=tuple(messages[:MAX_SHOWN]), hidden_problems=max(0, len(messages) - MAX_SHOWN),
+        problems=tuple(problems[:MAX_SHOWN]), hidden_problems=max(0, len(problems) - MAX_SHOWN),
         warnings=tuple(result.warnings), rows={sheet.name: len(result.records[sheet.name]) for sheet in SHEETS},
         contract_slug=row["slug"] if row else None, contract_name=row["name"] if row else None,
         existing_contract_id=existing.id if existing else None)
@@ -147,7 +147,7 @@ def import_contract_workbook(session: Session, actor: Actor, *, content: bytes) 
     ensure_permission(actor, ADMIN)
     result, report = _check(session, content)
     if not report.ok:
-        shown = " ".join(report.problems[:5])
+        shown = " ".join(str(problem) for problem in report.problems[:5])
         raise ValidationError(f"{report.summary()} {shown}")
     row = result.records[CONTRACT.name][0]
 

@@ -71,7 +71,7 @@ def test_a_contract_that_holds_data_is_refused_and_nothing_is_written(session):
     before = row_counts(session)
     report = check_contract_workbook(session, actor, content=content)
     assert not report.ok
-    assert report.problems[0].startswith("Onglet « Contrat », ligne 2, colonne « Identifiant » : le contrat "
+    assert str(report.problems[0]).startswith("Onglet « Contrat », ligne 2, colonne « Identifiant » : le contrat "
                                          "« gbm-2024-2030 » existe déjà et n'est pas vide (14 jalons, ")
     with pytest.raises(ValidationError, match="rien ne sera importé"):
         import_contract_workbook(session, actor, content=content)

@@ -86,7 +86,7 @@ def _zip_bomb() -> bytes:
 
 
 CASES = {
-    "not an xlsx": (lambda: "slug;nom\nessai;Essai\n".encode(), "Ce fichier n'est pas un classeur Excel (.xlsx) "
+    "not an xlsx": (lambda: b"slug;nom\nessai;Essai\n", "Ce fichier n'est pas un classeur Excel (.xlsx) "
                     "lisible."),
     "encrypted or old xls": (lambda: OLE_SIGNATURE + b"\0" * 512, "protégé par un mot de passe"),
     "zip bomb": (_zip_bomb, "Le classeur pèse plus de 200 Mo une fois décompressé"),
@@ -127,7 +127,7 @@ def test_a_malformed_workbook_is_reported_in_french_and_nothing_is_written(empty
     before = row_counts(empty_session)
     report = check_contract_workbook(empty_session, actor, content=content)
     assert not report.ok
-    assert any(expected in problem for problem in report.problems), report.problems
+    assert any(expected in str(problem) for problem in report.problems), report.problems
     assert report.summary().endswith("rien ne sera importé. Corrigez le classeur puis déposez-le de nouveau.")
     with pytest.raises(ValidationError, match="rien ne sera importé"):
         import_contract_workbook(empty_session, actor, content=content)
