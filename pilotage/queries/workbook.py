@@ -35,6 +35,8 @@ from pilotage.models import (
     SwotItem,
     agenda_item_decision,
     priority_framework,
+    swot_item_indicator,
+    swot_item_priority,
 )
 from pilotage.queries.swot import QUADRANTS
 from pilotage.workbook_columns import CONTOUR_PART_LENGTH, LIST_SEPARATOR, Records
@@ -62,6 +64,7 @@ class _Reader:
         self.session, self.contract, self.records = session, contract, Records()
         self.organisations: dict[int, Organisation] = {}
         self.agenda_ranks: dict[int, int] = {}
+        self.people: dict[int, str] = {}
 
     def all(self, model, *order):
         return list(self.session.scalars(select(model).where(model.contract_id == self.contract.id)
@@ -137,6 +140,11 @@ class _Reader:
         self.programme_slugs = {p.id: p.slug for p in programmes}
         self.priority_refs: dict[int, str] = {}
         links = self._framework_links()
+        by_programme: dict[int, list[Priority]] = {}
+        for priority in self.session.scalars(select(Priority).join(Programme).where(
+                Programme.contract_id == self.contract.id).order_by(Priority.heading_position, Priority.position,
+                                                                    Priority.id)):
+            by_programme.setdefault(priority.programme_id, []).append(priority)
         for org in sorted(self.contract.signatories, key=lambda o: o.name):
             self.records["Signataires"].append({"organisation": self.organisation(org.id), "programme": None})
         for programme in programmes:
@@ -146,9 +154,7 @@ class _Reader:
             for org in sorted(programme.signatories, key=lambda o: o.name):
                 self.records["Signataires"].append({"organisation": self.organisation(org.id),
                                                     "programme": programme.slug})
-            priorities = self.session.scalars(select(Priority).where(Priority.programme_id == programme.id)
-                                              .order_by(Priority.heading_position, Priority.position, Priority.id))
-            for rank, priority in enumerate(priorities, start=1):
+            for rank, priority in enumerate(by_programme.get(programme.id, []), start=1):
                 self.priority_refs[priority.id] = f"{programme.slug}#{rank}"
                 codes = sorted(links.get(priority.id, []), key=lambda pair: pair[0])
                 self.records["Priorités"].append({**_values(priority, "heading", "number", "text"),
@@ -176,13 +182,15 @@ class _Reader:
         for indicator in indicators:
             self.records["Indicateurs"].append(_values(indicator, "code", "label", "theme", "unit", "decimals",
                                                        "definition"))
-            values = self.session.scalars(select(IndicatorValue).where(IndicatorValue.indicator_id == indicator.id)
-                                          .order_by(IndicatorValue.id))
-            for value in values:
-                self.records["Valeurs"].append({
-                    **_values(value, "value", "year", "source_detail"), "indicator": indicator.code,
-                    "neighbourhood": self.hoods.get(value.neighbourhood_id),
-                    "area": self.areas.get(value.comparison_area_id)})
+        values = self.session.scalars(select(IndicatorValue).join(Indicator).where(
+            Indicator.contract_id == self.contract.id).order_by(IndicatorValue.id))
+        order = {indicator_id: index for index, indicator_id in enumerate(self.indicator_codes)}
+        for value in sorted(values, key=lambda v: (order[v.indicator_id], v.id)):
+            self.records["Valeurs"].append({
+                **_values(value, "value", "year", "source_detail"),
+                "indicator": self.indicator_codes[value.indicator_id],
+                "neighbourhood": self.hoods.get(value.neighbourhood_id),
+                "area": self.areas.get(value.comparison_area_id)})
 
     def facilities(self) -> None:
         for facility in self.all(Facility):
@@ -192,34 +200,53 @@ class _Reader:
                           "location_approximate"),
                 "neighbourhoods": _joined(h.slug for h in slugs)})
 
+    def links(self, table, owner: str, target: str, owners: list[int]) -> dict[int, list[int]]:
+        """The ids an association table links to each of `owners`, in id order."""
+        found: dict[int, list[int]] = {}
+        if owners:
+            rows = self.session.execute(select(table.c[owner], table.c[target]).where(table.c[owner].in_(owners))
+                                        .order_by(table.c[target]))
+            for owner_id, target_id in rows:
+                found.setdefault(owner_id, []).append(target_id)
+        return found
+
     def swot(self) -> None:
         hood_order = {hood_id: index for index, hood_id in enumerate(self.hoods)}
         analyses = list(self.session.scalars(select(SwotAnalysis).where(
             SwotAnalysis.neighbourhood_id.in_(list(self.hoods))).order_by(SwotAnalysis.id)))
         analyses.sort(key=lambda a: (hood_order[a.neighbourhood_id], a.dated, a.id))
-        for number, analysis in enumerate(analyses, start=1):
-            ref = f"ffom-{number}"
-            self.records["Analyses FFOM"].append({**_values(analysis, "label", "dated", "status"), "ref": ref,
+        refs = {analysis.id: f"ffom-{number}" for number, analysis in enumerate(analyses, start=1)}
+        items = list(self.session.scalars(select(SwotItem).where(SwotItem.analysis_id.in_(list(refs)))))
+        analysis_order = {analysis_id: index for index, analysis_id in enumerate(refs)}
+        items.sort(key=lambda i: (analysis_order[i.analysis_id], QUADRANTS.index(i.quadrant), i.position, i.id))
+        indicators = self.links(swot_item_indicator, "swot_item_id", "indicator_id", [i.id for i in items])
+        priorities = self.links(swot_item_priority, "swot_item_id", "priority_id", [i.id for i in items])
+        for analysis in analyses:
+            self.records["Analyses FFOM"].append({**_values(analysis, "label", "dated", "status"),
+                                                  "ref": refs[analysis.id],
                                                   "neighbourhood": self.hoods[analysis.neighbourhood_id]})
-            items = list(self.session.scalars(select(SwotItem).where(SwotItem.analysis_id == analysis.id)))
-            items.sort(key=lambda i: (QUADRANTS.index(i.quadrant), i.position, i.id))
-            ranks: dict[str, int] = {}
-            for item in items:
-                ranks[item.quadrant] = ranks.get(item.quadrant, 0) + 1
-                self.records["FFOM"].append({
-                    **_values(item, "quadrant", "text", "quote", "archived"), "analysis": ref,
-                    "rank": ranks[item.quadrant],
-                    "indicators": _joined(self.indicator_codes[i.id] for i in sorted(item.indicators,
-                                                                                     key=lambda i: i.id)),
-                    "priorities": _joined(self.priority_refs[p.id] for p in sorted(item.priorities,
-                                                                                   key=lambda p: p.id))})
+        ranks: dict[tuple[int, str], int] = {}
+        for item in items:
+            rank = ranks[item.analysis_id, item.quadrant] = ranks.get((item.analysis_id, item.quadrant), 0) + 1
+            self.records["FFOM"].append({
+                **_values(item, "quadrant", "text", "quote", "archived"), "analysis": refs[item.analysis_id],
+                "rank": rank,
+                "indicators": _joined(self.indicator_codes[i] for i in indicators.get(item.id, [])),
+                "priorities": _joined(self.priority_refs[p] for p in priorities.get(item.id, []))})
+
+    def person(self, person_id: int | None) -> str | None:
+        if person_id is None:
+            return None
+        if person_id not in self.people:
+            self.people[person_id] = self.session.get(Person, person_id).name
+        return self.people[person_id]
 
     def meetings(self) -> None:
         meetings = self.all(Meeting, Meeting.date)
         self.meeting_refs = {m.id: f"instance-{n}" for n, m in enumerate(meetings, start=1)}
+        meeting_order = {meeting_id: n for n, meeting_id in enumerate(self.meeting_refs)}
         decisions = list(self.session.scalars(select(Decision).join(Meeting).where(
             Meeting.contract_id == self.contract.id).order_by(Decision.id)))
-        meeting_order = {meeting_id: n for n, meeting_id in enumerate(self.meeting_refs)}
         decisions.sort(key=lambda d: (meeting_order[d.meeting_id], d.id))
         self.decision_refs = {d.id: f"decision-{n}" for n, d in enumerate(decisions, start=1)}
         for meeting in meetings:
@@ -232,52 +259,50 @@ class _Reader:
                 "replaces": self.meeting_refs.get(meeting.replaces_id),
                 "running_order": None if meeting.running_order is None else json.dumps(
                     meeting.running_order, ensure_ascii=False)})
-            self.attendance(meeting)
-            self.agenda(meeting)
+        attendance = list(self.session.scalars(select(Attendance).join(Meeting).where(
+            Meeting.contract_id == self.contract.id).order_by(Attendance.id)))
+        for row in sorted(attendance, key=lambda a: (meeting_order[a.meeting_id], a.id)):
+            self.records["Participations"].append({
+                "meeting": self.meeting_refs[row.meeting_id], "organisation": self.organisation(row.organisation_id),
+                "person": self.person(row.person_id), "invited": row.invited, "present": row.present})
+        self.agenda(meeting_order)
         self.decisions(decisions)
 
-    def attendance(self, meeting: Meeting) -> None:
-        for row in self.session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)
-                                        .order_by(Attendance.id)):
-            person = self.session.get(Person, row.person_id) if row.person_id else None
-            self.records["Participations"].append({
-                "meeting": self.meeting_refs[meeting.id], "organisation": self.organisation(row.organisation_id),
-                "person": person.name if person else None, "invited": row.invited, "present": row.present})
-
-    def agenda(self, meeting: Meeting) -> None:
-        items = self.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-                                     .order_by(AgendaItem.position, AgendaItem.id))
-        for rank, item in enumerate(items, start=1):
-            self.agenda_ranks[item.id] = rank
-            taken = self.session.scalars(select(agenda_item_decision.c.decision_id).where(
-                agenda_item_decision.c.agenda_item_id == item.id))
+    def agenda(self, meeting_order: dict[int, int]) -> None:
+        items = list(self.session.scalars(select(AgendaItem).join(Meeting).where(
+            Meeting.contract_id == self.contract.id)))
+        items.sort(key=lambda i: (meeting_order[i.meeting_id], i.position, i.id))
+        taken = self.links(agenda_item_decision, "agenda_item_id", "decision_id", [i.id for i in items])
+        ranks: dict[int, int] = {}
+        for item in items:
+            rank = self.agenda_ranks[item.id] = ranks[item.meeting_id] = ranks.get(item.meeting_id, 0) + 1
+            refs = sorted((self.decision_refs[d] for d in taken.get(item.id, []) if d in self.decision_refs),
+                          key=lambda ref: int(ref.rpartition("-")[2]))
             self.records["Ordre du jour"].append({
-                **_values(item, "section", "title", "notes", "outcome"), "meeting": self.meeting_refs[meeting.id],
+                **_values(item, "section", "title", "notes", "outcome"), "meeting": self.meeting_refs[item.meeting_id],
                 "rank": rank, "neighbourhood": self.hoods.get(item.neighbourhood_id),
-                "priority": self.priority_refs.get(item.priority_id),
-                "takes_up": _joined(sorted((self.decision_refs[d] for d in taken if d in self.decision_refs),
-                                           key=lambda ref: int(ref.rpartition("-")[2])))})
+                "priority": self.priority_refs.get(item.priority_id), "takes_up": _joined(refs)})
 
     def decisions(self, decisions: list[Decision]) -> None:
         for decision in decisions:
-            person = self.session.get(Person, decision.owner_person_id) if decision.owner_person_id else None
             self.records["Décisions"].append({
                 **_values(decision, "kind", "text", "due_on", "status", "closed_on"),
                 "ref": self.decision_refs[decision.id], "meeting": self.meeting_refs[decision.meeting_id],
                 "agenda_rank": self.agenda_ranks.get(decision.agenda_item_id),
                 "owner": self.organisation(decision.owner_organisation_id),
-                "owner_person": person.name if person else None,
+                "owner_person": self.person(decision.owner_person_id),
                 "neighbourhood": self.hoods.get(decision.neighbourhood_id),
                 "priority": self.priority_refs.get(decision.priority_id)})
 
     def updates(self) -> None:
-        for priority_id, ref in self.priority_refs.items():
-            for point in self.session.scalars(select(PriorityUpdate).where(PriorityUpdate.priority_id == priority_id)
-                                              .order_by(PriorityUpdate.sequence, PriorityUpdate.id)):
-                self.records["Points d'avancement"].append({
-                    **_values(point, "sequence", "recorded_on", "weather", "progress", "difficulties", "next_steps",
-                              "successes", "author"),
-                    "priority": ref, "meeting": self.meeting_refs.get(point.meeting_id)})
+        order = {priority_id: index for index, priority_id in enumerate(self.priority_refs)}
+        points = list(self.session.scalars(select(PriorityUpdate).where(
+            PriorityUpdate.priority_id.in_(list(self.priority_refs)))))
+        for point in sorted(points, key=lambda p: (order[p.priority_id], p.sequence, p.id)):
+            self.records["Points d'avancement"].append({
+                **_values(point, "sequence", "recorded_on", "weather", "progress", "difficulties", "next_steps",
+                          "successes", "author"),
+                "priority": self.priority_refs[point.priority_id], "meeting": self.meeting_refs.get(point.meeting_id)})
 
 
 def get_workbook_records(session: Session, *, contract_id: int) -> Records:
