@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from apptest_support import fail_on_exception, open_page, start, texts, widget
+import streamlit as st
+from apptest_support import ADMIN_PASSWORD, fail_on_exception, open_page, start, texts, widget
 
 from pilotage.db import make_engine, make_session_factory, session_scope
+from pilotage.queries.accounts import authenticate
+from pilotage.services.accounts import INITIAL_ADMIN, ensure_initial_admin
 from pilotage.queries.contracts import list_contracts
 from tests.contract_workbooks import filled_template, line, minimal_sheets
 
@@ -55,3 +58,29 @@ def test_the_administrator_imports_a_filled_template_as_a_new_contract(actors, a
     fail_on_exception(at)
     assert "Contrat « essai-2024 » importé (" in _shown(at)
     assert _slugs(app_env)[-1] == "essai-2024"
+
+
+def test_a_territory_starts_from_the_template_on_an_empty_database(empty_db, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", empty_db.url)
+    monkeypatch.setenv("PILOTAGE_SEED", "none")  # the app's first run must not load the examples
+    monkeypatch.setenv("PILOTAGE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with session_scope(empty_db.sessions) as session:
+        ensure_initial_admin(session, ADMIN_PASSWORD)
+    with session_scope(empty_db.sessions) as session:
+        admin = authenticate(session, INITIAL_ADMIN, ADMIN_PASSWORD)
+    at = open_page(start(admin), "donnees")
+    fail_on_exception(at)
+    assert "Aucun contrat n'est encore chargé." in _shown(at)
+    assert _downloads(at) == ["Télécharger le modèle vierge"]
+    _uploader(at).set_value(("essai.xlsx", filled_template(minimal_sheets()), "application/octet-stream")).run()
+    widget(at.button, "Importer").click().run()
+    fail_on_exception(at)
+    assert "Contrat « essai-2024 » importé (" in _shown(at)
+    assert _slugs(empty_db.url) == ["essai-2024"]
+    at = open_page(start(admin), "vue-ensemble")
+    fail_on_exception(at)
+    assert "Contrat de ville d'Essai 2024-2030" in _shown(at)
+    st.cache_data.clear()
+    st.cache_resource.clear()
