@@ -24,6 +24,7 @@ TIME_TEXT = re.compile(r"^(\d{1,2})\s*[:h]\s*(\d{2})$")
 INTEGER_TEXT = re.compile(r"^-?\d+$")
 NUMBER_TEXT = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 TRUE_WORDS, FALSE_WORDS = {"oui", "vrai", "true", "1", "x"}, {"non", "faux", "false", "0"}
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SPACES = re.compile(r"[\s\u00a0\u202f]")
 MAX_SHOWN = 300  # problems listed; the count says how many more
 
@@ -153,9 +154,12 @@ def parse_cell(column: Column, value: Any) -> Any:
     if column.kind == "list":
         items = [item.strip() for item in text.split(LIST_SEPARATOR.strip())]
         return [item for item in items if item]
-    if column.ref or column.choices:
+    if column.ref or column.choices or column.slug:
         text = text.strip()
-    if len(text) > column.limit:
+    if column.slug and not SLUG.match(text):
+        raise CellError(f"identifiant « {text} » : lettres minuscules sans accents, chiffres et tirets seulement "
+                        "(par exemple hauts-de-saint-claude)")
+    if column.limit and len(text) > column.limit:
         raise CellError(f"texte trop long : {format_number(len(text))} caractères, {format_number(column.limit)} "
                         "au plus")
     if column.choices and text not in column.choices:
@@ -173,6 +177,8 @@ def _check_range(column: Column, value: Any) -> None:
 def check_sheets(raw: dict[str, RawSheet]) -> CheckResult:
     """Parse and check every sheet; the result holds the records, or the problems that forbid the import."""
     result = CheckResult()
+    known = {sheet.name for sheet in SHEETS}
+    result.warnings += [f"Onglet « {name} » inconnu : ignoré." for name in raw if name not in known]
     for sheet in SHEETS:
         if sheet.name not in raw:
             result.add(sheet.name, None, None, "onglet manquant (utilisez le modèle vierge ou un classeur exporté).")

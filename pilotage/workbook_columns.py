@@ -16,17 +16,17 @@ from pilotage.formats import MEETING_KIND_LABELS
 from pilotage.progress import WEATHERS
 from pilotage.queries.swot import QUADRANTS
 
-EXCEL_CELL_LIMIT = 32_767  # characters a worksheet cell holds at most
 CONTOUR_PART_LENGTH = 32_000  # a contour's GeoJSON text is cut into parts this long, one row each
 LIST_SEPARATOR = "; "
 README = "Lisez-moi"
 
 
-def _limit(model: type, key: str) -> int:
+def _limit(model: type, key: str) -> int | None:
+    """The size of a model's text column (None for an unsized text, as the database stores any length)."""
     column_type = model.__table__.c[key].type
     if isinstance(column_type, String) and column_type.length:
         return column_type.length
-    return EXCEL_CELL_LIMIT
+    return None
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ class Column:
     help: str
     kind: str = "text"  # text | int | float | date | time | bool | list | json
     required: bool = False
-    limit: int = EXCEL_CELL_LIMIT
+    limit: int | None = None
+    slug: bool = False  # an identifier used in URLs: lower-case ASCII letters, digits and hyphens
     choices: tuple[str, ...] = ()
     ref: str | None = None  # the sheet whose keys the value (each item, for a list) must be
     minimum: float | None = None
@@ -57,6 +58,11 @@ class Sheet:
         return next(c for c in self.columns if c.field == name)
 
 
+def slug(model: type, header: str, help_text: str) -> Column:
+    """A required identifier column, sized like the model's slug."""
+    return Column("slug", header, help_text, required=True, slug=True, limit=_limit(model, "slug"))
+
+
 def text(model: type, key: str, header: str, help_text: str, **options) -> Column:
     """A text column sized like its model column."""
     return Column(key, header, help_text, limit=_limit(model, key), **options)
@@ -73,8 +79,8 @@ def sourced(model: type) -> tuple[Column, ...]:
 M = models
 PRIORITY_REF = "Priorité sous la forme programme#rang (par exemple projet-planoise#3)."
 CONTRACT = Sheet("Contrat", "Une seule ligne : le contrat lui-même.", (
-    text(M.Contract, "slug", "Identifiant", "Identifiant court du contrat (minuscules, chiffres, tirets), unique "
-         "dans la base.", required=True),
+    slug(M.Contract, "Identifiant", "Identifiant court du contrat (minuscules, chiffres, tirets), unique dans la "
+         "base."),
     text(M.Contract, "name", "Nom", "Nom complet du contrat.", required=True),
     text(M.Contract, "territory", "Territoire", "Territoire couvert (EPCI, commune).", required=True),
     Column("start_year", "Année de début", "Première année du contrat (2024).", kind="int", required=True,
@@ -126,13 +132,12 @@ RULES = Sheet("Règles de gouvernance", "La fréquence attendue de chaque sorte 
     *sourced(M.GovernanceRule),
 ))
 AREAS = Sheet("Territoires de comparaison", "Les territoires auxquels les quartiers sont comparés.", (
-    text(M.ComparisonArea, "slug", "Identifiant", "Identifiant court (besancon).", required=True),
+    slug(M.ComparisonArea, "Identifiant", "Identifiant court (besancon)."),
     text(M.ComparisonArea, "name", "Nom", "Nom affiché.", required=True),
     text(M.ComparisonArea, "kind", "Type", "commune, epci, departement ou france.", required=True),
 ), key=("slug",))
 NEIGHBOURHOODS = Sheet("Quartiers", "QPV, quartiers fragiles et quartiers en veille, dans l'ordre d'affichage.", (
-    text(M.Neighbourhood, "slug", "Identifiant", "Identifiant court (planoise), unique dans le contrat.",
-         required=True),
+    slug(M.Neighbourhood, "Identifiant", "Identifiant court (planoise), unique dans le contrat."),
     text(M.Neighbourhood, "name", "Nom", "Nom affiché.", required=True),
     Column("kind", "Type", "qpv, fragile ou veille.", required=True, choices=("qpv", "fragile", "veille"),
            limit=_limit(M.Neighbourhood, "kind")),
@@ -167,8 +172,7 @@ FRAMEWORK = Sheet("Cadre", "L'arbre du socle commun : axes, objectifs, sous-obje
     *sourced(M.FrameworkNode),
 ), key=("code",))
 PROGRAMMES = Sheet("Programmes", "Projets de quartier, pactes, protocoles, dans l'ordre d'affichage.", (
-    text(M.Programme, "slug", "Identifiant", "Identifiant court (projet-planoise), unique dans le contrat.",
-         required=True),
+    slug(M.Programme, "Identifiant", "Identifiant court (projet-planoise), unique dans le contrat."),
     text(M.Programme, "kind", "Type", "projet_quartier, pacte ou protocole.", required=True),
     text(M.Programme, "name", "Nom", "Nom affiché.", required=True),
     text(M.Programme, "title", "Intitulé", "Titre complet, s'il diffère du nom."),

@@ -95,6 +95,8 @@ def _readme(book: Workbook, title: str) -> None:
         lines.append((sheet_spec.name, "", sheet_spec.help, ""))
         for column in sheet_spec.columns:
             hint = KIND_HINTS[column.kind] + (", obligatoire" if column.required else "")
+            if column.slug:
+                hint += ", minuscules sans accents, chiffres et tirets"
             if column.kind == "text" and column.limit:
                 hint += f", {format_number(column.limit)} caractères au plus"
             lines.append(("", column.header, column.help, hint))

@@ -73,6 +73,8 @@ def minimal_sheets() -> dict[str, list[list]]:
         "Organisations": [line("Organisations", name="Ville d'Essai", kind="collectivite")],
         "Signataires": [line("Signataires", organisation="Ville d'Essai")],
         "Jalons": [line("Jalons", date="30/06/2026", label="Évaluation à mi-parcours", kind="evaluation")],
+        "Territoires de comparaison": [line("Territoires de comparaison", slug="france", name="France",
+                                            kind="france")],
         "Quartiers": [line("Quartiers", slug="centre", name="Centre", kind="qpv", official_code="QN09999A",
                            commune="Essai", population=1200, population_year=2020)],
         "Programmes": [line("Programmes", slug="projet-centre", kind="projet_quartier", name="Projet du Centre",
@@ -82,5 +84,6 @@ def minimal_sheets() -> dict[str, list[list]]:
         "Indicateurs": [line("Indicateurs", code="population", label="Population", theme="démographie",
                              unit="habitants", decimals=0)],
         "Valeurs": [line("Valeurs", indicator="population", neighbourhood="centre", value=1200, year=2020,
-                         source_detail="INSEE RP 2020")],
+                         source_detail="INSEE RP 2020"),
+                    line("Valeurs", indicator="population", area="france", value="67 407 241", year=2020)],
     }

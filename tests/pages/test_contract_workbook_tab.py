@@ -7,8 +7,8 @@ from apptest_support import ADMIN_PASSWORD, fail_on_exception, open_page, start,
 
 from pilotage.db import make_engine, make_session_factory, session_scope
 from pilotage.queries.accounts import authenticate
-from pilotage.services.accounts import INITIAL_ADMIN, ensure_initial_admin
 from pilotage.queries.contracts import list_contracts
+from pilotage.services.accounts import INITIAL_ADMIN, ensure_initial_admin
 from tests.contract_workbooks import filled_template, line, minimal_sheets
 
 TAB = "Classeur du contrat"

@@ -1,6 +1,7 @@
 """The whole-contract workbook: export → import → export gives the same workbook, cell by cell."""
 
 import io
+import math
 import time
 
 import pytest
@@ -124,3 +125,32 @@ def test_texts_that_look_like_formulas_come_back_exactly(session, empty_session)
     import_contract_workbook(empty_session, admin_actor(empty_session), content=content)
     copy = empty_session.scalar(select(models.Neighbourhood).where(models.Neighbourhood.slug == "planoise"))
     assert (copy.identity, copy.note) == ("=HYPERLINK(\"http://exemple.test\")", "-0,6 point")
+
+
+def _big_polygon(points: int) -> dict:
+    ring = [[5.9 + 0.01 * math.cos(2 * math.pi * i / points), 47.2 + 0.01 * math.sin(2 * math.pi * i / points)]
+            for i in range(points)]
+    return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
+
+
+def test_a_contour_longer_than_a_cell_is_cut_into_parts_and_joined_back(session, empty_session):
+    hood = session.scalar(select(models.Neighbourhood).where(models.Neighbourhood.slug == "planoise"))
+    hood.geometry = _big_polygon(3000)
+    session.commit()
+    content = export(session)
+    parts = [row for row in cells(content)["Contours"][1:] if row[0] == "planoise"]
+    assert [row[1] for row in parts] == list(range(1, len(parts) + 1)) and len(parts) >= 3
+    assert all(len(row[2]) <= 32_000 for row in parts)
+    import_contract_workbook(empty_session, admin_actor(empty_session), content=content)
+    copy = empty_session.scalar(select(models.Neighbourhood).where(models.Neighbourhood.slug == "planoise"))
+    assert copy.geometry == hood.geometry
+
+    def drop_second_part(book):
+        sheet = book["Contours"]
+        second = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "planoise" and row[1].value == 2)
+        sheet.delete_rows(second[0].row)
+
+    tampered = edited(content, drop_second_part)
+    report = check_contract_workbook(empty_session, admin_actor(empty_session), content=tampered)
+    assert any("les parties du contour de « planoise » doivent être numérotées 1, 2, 3… sans trou." in str(p)
+               for p in report.problems), report.problems

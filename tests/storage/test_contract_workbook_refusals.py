@@ -28,8 +28,9 @@ def test_a_filled_blank_template_starts_a_territory(empty_session):
         "centre", "QN09999A", 1200, "2020", outcome.contract_id)
     priority = empty_session.scalar(select(models.Priority))
     assert (priority.number, priority.text) == ("1", "Rénover les halls d'immeuble")
-    value = empty_session.scalar(select(models.IndicatorValue))
-    assert (value.value, value.year, value.neighbourhood_id) == (1200.0, "2020", hood.id)
+    values = list(empty_session.scalars(select(models.IndicatorValue).order_by(models.IndicatorValue.id)))
+    assert [(v.value, v.year, v.neighbourhood_id) for v in values] == [(1200.0, "2020", hood.id),
+                                                                        (67_407_241.0, "2020", None)]
     milestone = empty_session.scalar(select(models.Milestone))
     assert milestone.date.isoformat() == "2026-06-30"
     assert "organisations créées : 1" in outcome.summary() and "quartiers : 1" in outcome.summary()
@@ -113,6 +114,13 @@ CASES = {
     "unknown choice": (lambda: _replaced("Quartiers", kind="prioritaire"),
                        "Onglet « Quartiers », ligne 2, colonne « Type » : valeur « prioritaire » inconnue : attendu "
                        "qpv, fragile, veille."),
+    "identifier with spaces": (lambda: _replaced("Quartiers", slug="Le Centre"),
+                               "Onglet « Quartiers », ligne 2, colonne « Identifiant » : identifiant « Le Centre » : "
+                               "lettres minuscules sans accents, chiffres et tirets seulement"),
+    "value for both a neighbourhood and an area": (
+        lambda: _replaced("Valeurs", area="france"),
+        "Onglet « Valeurs », ligne 2, colonne « Quartier » : indiquez soit un quartier, soit un territoire de "
+        "comparaison (un seul des deux)."),
     "formula": (_with_formula, "Onglet « Valeurs », ligne 2, colonne « Valeur » : formule refusée"),
     "no contract row": (lambda: filled_template({**minimal_sheets(), "Contrat": []}),
                         "Onglet « Contrat » : une seule ligne de contrat est attendue, le classeur en a 0."),
