@@ -386,7 +386,11 @@ def load_seed(session: Session, data_dir: Path) -> Counter[str]:
     organisations: dict[str, Organisation] = {}
     counts: Counter[str] = Counter()
     contracts: dict[str, tuple[Contract, str | None]] = {}
-    for position, slug in enumerate(read_yaml(data_dir / "contracts.yaml", data_dir)["contracts"]):
+    listing = read_yaml(data_dir / "contracts.yaml", data_dir)
+    if not isinstance(listing, dict) or not isinstance(listing["contracts"], list):
+        raise SeedDataError("Données d'exemple : contracts.yaml : une clé « contracts » suivie de la liste des "
+                            "dossiers de contrats est attendue.")
+    for position, slug in enumerate(listing["contracts"]):
         loader = ContractLoader(session, data_dir / slug, organisations, position)
         contract = loader.load()
         previous = loader.file("contract.yaml").get("previous_contract")

@@ -119,6 +119,14 @@ def test_a_seed_mistake_names_the_file_and_the_line_and_loads_nothing(setup_env,
     assert _counts(setup_env)[:2] == (0, 0)
 
 
+def test_a_contracts_listing_of_the_wrong_shape_is_told_in_french(setup_env, monkeypatch, tmp_path, capsys):
+    (tmp_path / "contracts.yaml").write_text("- essai\n", encoding="utf-8")
+    monkeypatch.setenv("PILOTAGE_DATA_DIR", str(tmp_path))
+    assert main(["setup"]) == 1
+    assert capsys.readouterr().err.startswith("Données d'exemple : contracts.yaml : une clé « contracts » suivie de "
+                                              "la liste des dossiers de contrats est attendue.")
+
+
 def test_the_command_itself_ends_with_the_french_message_and_no_traceback(setup_env, tmp_path):
     data_dir = _data_dir(tmp_path, {"contract.yaml": CONTRACT_YAML + "  mal: indenté\n"})
     env = {**os.environ, "PILOTAGE_DATA_DIR": str(data_dir)}
