@@ -52,7 +52,6 @@ class Sheet:
     help: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()  # fields that identify a row, unique in the sheet
-    single_row: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.field == name)
@@ -98,7 +97,7 @@ CONTRACT = Sheet("Contrat", "Une seule ligne : le contrat lui-même.", (
     Column("previous_contract", "Contrat précédent", "Identifiant du contrat que celui-ci prolonge, s'il est dans "
            "la base.", limit=_limit(M.Contract, "slug")),
     *sourced(M.Contract),
-), key=("slug",), single_row=True)
+), key=("slug",))
 ORGANISATIONS = Sheet("Organisations", "Partenaires signataires, porteurs, organisations présentes aux instances "
                       "ou responsables de décisions. Une organisation déjà dans la base (même nom) est reprise.", (
     text(M.Organisation, "name", "Nom", "Nom exact de l'organisation.", required=True),

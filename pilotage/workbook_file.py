@@ -109,6 +109,9 @@ def _readme(book: Workbook, title: str) -> None:
             for index in range(1, 5):
                 sheet.cell(row=row, column=index).font = Font(bold=True)
     sheet["A1"].font = Font(bold=True, size=14)
+    for row in (2, 3):  # the two sentences read across the four columns
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        sheet.row_dimensions[row].height = 48
     for letter, width in zip("ABCD", (26, 30, 80, 34), strict=True):
         sheet.column_dimensions[letter].width = width
 
