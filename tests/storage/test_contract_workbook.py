@@ -154,3 +154,16 @@ def test_a_contour_longer_than_a_cell_is_cut_into_parts_and_joined_back(session,
     report = check_contract_workbook(empty_session, admin_actor(empty_session), content=tampered)
     assert any("les parties du contour de « planoise » doivent être numérotées 1, 2, 3… sans trou." in str(p)
                for p in report.problems), report.problems
+
+
+@pytest.mark.parametrize("slug", ["grand-belfort-2015-2020", "gbm-2015-2023", "cadre-2015-2020"])
+def test_every_seeded_contract_comes_back_identical_under_a_new_identifier(session, slug):
+    def rename(book):
+        book["Contrat"]["A2"] = "copie"
+
+    first = export(session, slug)
+    import_contract_workbook(session, admin_actor(session), content=edited(first, rename))
+    before, after = cells(first), cells(export(session, "copie"))
+    assert after["Contrat"][1][0] == "copie"
+    after["Contrat"][1] = before["Contrat"][1]
+    assert after == before

@@ -90,6 +90,8 @@ CASES = {
     "not an xlsx": (lambda: b"slug;nom\nessai;Essai\n", "Ce fichier n'est pas un classeur Excel (.xlsx) "
                     "lisible."),
     "encrypted or old xls": (lambda: OLE_SIGNATURE + b"\0" * 512, "protégé par un mot de passe"),
+    "too big": (lambda: b"PK" + b"\0" * (20 * 2**20), "Le fichier pèse plus de 20 Mo, la taille maximale d'un "
+                "classeur de contrat."),
     "zip bomb": (_zip_bomb, "Le classeur pèse plus de 200 Mo une fois décompressé"),
     "missing sheet": (lambda: _without_sheet("Valeurs"), "Onglet « Valeurs » : onglet manquant"),
     "missing column": (lambda: _without_column("Quartiers", 5),
@@ -138,5 +140,19 @@ def test_a_malformed_workbook_is_reported_in_french_and_nothing_is_written(empty
     assert any(expected in str(problem) for problem in report.problems), report.problems
     assert report.summary().endswith("rien ne sera importé. Corrigez le classeur puis déposez-le de nouveau.")
     with pytest.raises(ValidationError, match="rien ne sera importé"):
+        import_contract_workbook(empty_session, actor, content=content)
+    assert row_counts(empty_session) == before
+
+
+def test_a_sheet_with_too_many_lines_is_refused_before_reading_it(empty_session, monkeypatch):
+    monkeypatch.setattr("pilotage.workbook_file.MAX_ROWS", 3)
+    actor = admin_actor(empty_session)
+    value = line("Valeurs", indicator="population", neighbourhood="centre", value=1, year=2020)
+    content = _sheets_with("Valeurs", *[value] * 3)
+    before = row_counts(empty_session)
+    report = check_contract_workbook(empty_session, actor, content=content)
+    assert [str(p) for p in report.problems] == ["Un onglet compte plus de 3 lignes : ce n'est pas un classeur de "
+                                                 "contrat."]
+    with pytest.raises(ValidationError):
         import_contract_workbook(empty_session, actor, content=content)
     assert row_counts(empty_session) == before
