@@ -26,8 +26,8 @@ def _seed(session: Session, settings: Settings, log) -> None:
         log(f"Base déjà remplie : {seed.describe_contents(session)} ; données d'exemple non rechargées.")
         return
     if not settings.seed_examples:
-        log("Base vide : données d'exemple non chargées (PILOTAGE_SEED=none) ; créez un contrat depuis "
-            "Administration → Données.")
+        log("Base vide : données d'exemple non chargées (--sans-exemple ou PILOTAGE_SEED=none) ; créez un contrat "
+            "depuis Administration → Données.")
         return
     try:
         counts = seed.load_seed(session, settings.data_dir)

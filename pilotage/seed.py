@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from pilotage import audit, seed_progress
@@ -77,8 +78,12 @@ class ContractLoader:
         """Load the folder; a mistake in its files becomes a SeedDataError naming the file."""
         try:
             return self._load()
-        except DATA_ERRORS as exc:
-            detail = f"référence inconnue ou clé absente : {exc}" if isinstance(exc, KeyError) else str(exc)
+        except (IntegrityError, OperationalError, InterfaceError):
+            raise  # the database's own answer: a replica seeding at the same time, or the database out of reach
+        except (*DATA_ERRORS, StatementError) as exc:
+            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            if isinstance(exc, KeyError):
+                detail = f"référence inconnue ou clé absente : {exc}"
             raise SeedDataError(f"Données d'exemple : {self.current_file} : donnée invalide ({detail}).") from None
 
     def _load(self) -> Contract:

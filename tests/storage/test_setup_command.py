@@ -80,8 +80,8 @@ def test_setup_without_examples_leaves_only_the_administrator(setup_env, monkeyp
         monkeypatch.setenv("PILOTAGE_SEED", "none")
     assert main(["setup", "--sans-exemple"] if how == "option" else ["setup"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (
-        "Base vide : données d'exemple non chargées (PILOTAGE_SEED=none) ; créez un contrat depuis "
-        "Administration → Données.")
+        "Base vide : données d'exemple non chargées (--sans-exemple ou PILOTAGE_SEED=none) ; créez un contrat "
+        "depuis Administration → Données.")
     assert _counts(setup_env) == (0, 0, 1)
 
 
@@ -105,6 +105,8 @@ def test_an_unknown_seed_choice_is_refused_in_french(setup_env, monkeypatch, cap
                                                                                         "  commune: Essai\n"),
       "facilities.yaml": "- name: Maison de quartier\n  kind: centre_social\n  neighbourhoods: [sud]\n"},
      "Données d'exemple : essai/facilities.yaml : donnée invalide (référence inconnue ou clé absente : 'sud')."),
+    ({"contract.yaml": CONTRACT_YAML + "milestones:\n  - date: 2026-13-45\n    label: Mi-parcours\n"},
+     "Données d'exemple : essai/contract.yaml : donnée invalide ("),
     ({"neighbourhoods.yaml": NEIGHBOURHOODS_YAML},
      "Données d'exemple : essai/contract.yaml : fichier manquant"),
 ])
