@@ -45,7 +45,15 @@ def _loader(file: str) -> type[yaml.SafeLoader]:
             record.file, record.line = file, node.start_mark.line + 1
             return record
 
+        def construct_yaml_timestamp(self, node):
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError as exc:
+                raise SeedDataError(f"Données d'exemple : {file}, ligne {node.start_mark.line + 1} : date impossible "
+                                    f"« {node.value} » ({exc}).") from None
+
     LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, LineLoader.construct_mapping)
+    LineLoader.add_constructor("tag:yaml.org,2002:timestamp", LineLoader.construct_yaml_timestamp)
     return LineLoader
 
 

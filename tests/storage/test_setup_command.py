@@ -106,6 +106,8 @@ def test_an_unknown_seed_choice_is_refused_in_french(setup_env, monkeypatch, cap
       "facilities.yaml": "- name: Maison de quartier\n  kind: centre_social\n  neighbourhoods: [sud]\n"},
      "Données d'exemple : essai/facilities.yaml : donnée invalide (référence inconnue ou clé absente : 'sud')."),
     ({"contract.yaml": CONTRACT_YAML + "milestones:\n  - date: 2026-13-45\n    label: Mi-parcours\n"},
+     "Données d'exemple : essai/contract.yaml, ligne 7 : date impossible « 2026-13-45 » (month must be in 1..12)."),
+    ({"contract.yaml": CONTRACT_YAML + "milestones:\n  - date: 30/06/2026\n    label: Mi-parcours\n"},
      "Données d'exemple : essai/contract.yaml : donnée invalide ("),
     ({"neighbourhoods.yaml": NEIGHBOURHOODS_YAML},
      "Données d'exemple : essai/contract.yaml : fichier manquant"),
