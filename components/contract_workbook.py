@@ -43,10 +43,10 @@ def render(contract: ContractSummary | None, actor: Actor) -> None:
             content = data.read(workbook_queries.get_contract_workbook, contract_id=contract.id)
             st.download_button(f"Télécharger le classeur de « {contract.name} »", content,
                                file_name=f"classeur-{contract.slug}.xlsx", mime=XLSX, key=KEY + "download",
-                               icon=":material/download:")
+                               icon=":material/download:", on_click="ignore")
     with right:
         st.download_button("Télécharger le modèle vierge", _template(), file_name="classeur-modele-vierge.xlsx",
-                           mime=XLSX, key=KEY + "template", icon=":material/description:")
+                           mime=XLSX, key=KEY + "template", icon=":material/description:", on_click="ignore")
     upload = st.file_uploader(f"Classeur à importer (.xlsx ; {MAX_UPLOAD_BYTES // 2**20} Mo au plus)", type=["xlsx"],
                               max_upload_size=MAX_UPLOAD_BYTES // 2**20,
                               key=f"{KEY}file_{state.get('workbook_round', 0)}")
