@@ -7,11 +7,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from pilotage import audit, seed_progress
+from pilotage.errors import ValidationError
+from pilotage.formats import plural
 from pilotage.models import (
     ComparisonArea,
     Contract,
@@ -29,14 +31,15 @@ from pilotage.models import (
     SwotAnalysis,
     SwotItem,
 )
+from pilotage.seed_files import SeedDataError, read_yaml
 from pilotage.seed_meetings import MeetingDetailsLoader, parse_time
 
 SOURCED_KEYS = ("source", "illustrative", "note")
 
 
-def read_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+# Errors a mistaken seed file causes in the loader (an unknown slug, a wrong type, a text too long): told in French
+# with the file being loaded, since the loader reads each file just before loading it.
+DATA_ERRORS = (KeyError, ValueError, TypeError, IndexError, AttributeError, ValidationError)
 
 
 def _sourced(item: dict, default_source: str | None = None) -> dict:
@@ -62,12 +65,33 @@ class ContractLoader:
         self.priorities: dict[str, list[Priority]] = {}
         self.indicators: dict[str, Indicator] = {}
 
+    def read(self, path: Path) -> Any:
+        """A file of this contract's folder, remembered as the one being loaded (for error messages)."""
+        self.current_file = path.relative_to(self.folder.parent).as_posix()
+        return read_yaml(path, self.folder.parent)
+
     def file(self, name: str) -> Any:
         path = self.folder / name
-        return read_yaml(path) if path.exists() else None
+        return self.read(path) if path.exists() else None
 
     def load(self) -> Contract:
+        """Load the folder; a mistake in its files becomes a SeedDataError naming the file."""
+        try:
+            return self._load()
+        except (IntegrityError, OperationalError, InterfaceError):
+            raise  # the database's own answer: a replica seeding at the same time, or the database out of reach
+        except (*DATA_ERRORS, StatementError) as exc:
+            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            if isinstance(exc, KeyError):
+                detail = f"référence inconnue ou clé absente : {exc}"
+            raise SeedDataError(f"Données d'exemple : {self.current_file} : donnée invalide ({detail}).") from None
+
+    def _load(self) -> Contract:
+        self.current_file = f"{self.folder.name}/contract.yaml"
         data = self.file("contract.yaml")
+        if data is None:
+            raise SeedDataError(f"Données d'exemple : {self.current_file} : fichier manquant (chaque dossier listé "
+                                "dans contracts.yaml en a un).")
         self.contract = Contract(
             slug=data["slug"],
             name=data["name"],
@@ -90,14 +114,14 @@ class ContractLoader:
         self.load_neighbourhoods(self.file("neighbourhoods.yaml") or [])
         self.load_framework(self.file("framework.yaml"))
         for path in sorted((self.folder / "programmes").glob("*.yaml")):
-            self.load_programme(read_yaml(path))
+            self.load_programme(self.read(path))
         self.load_rules(data.get("governance_rules") or [], None)
         self.load_indicators(self.file("indicators.yaml"))
         self.load_facilities(self.file("facilities.yaml") or [])
         self.load_geometry(self.file("geometry.yaml"))
         self.load_swot(self.file("swot.yaml") or [])
         for path in sorted(self.folder.glob("meetings*.yaml")):
-            self.load_meetings(read_yaml(path) or [])
+            self.load_meetings(self.read(path) or [])
         self.load_progress(self.file("progress.yaml"))
         self.session.flush()
         return self.contract
@@ -355,12 +379,23 @@ def database_is_empty(session: Session) -> bool:
     return not session.scalar(select(func.count()).select_from(Contract))
 
 
+def describe_contents(session: Session) -> str:
+    """'4 contrats, 30 quartiers': what a database already holds, in French."""
+    contracts = session.scalar(select(func.count()).select_from(Contract))
+    hoods = session.scalar(select(func.count()).select_from(Neighbourhood))
+    return f"{plural(contracts, 'contrat')}, {plural(hoods, 'quartier')}"
+
+
 def load_seed(session: Session, data_dir: Path) -> Counter[str]:
     """Load every contract listed in data/contracts.yaml, in one transaction; return the counts."""
     organisations: dict[str, Organisation] = {}
     counts: Counter[str] = Counter()
     contracts: dict[str, tuple[Contract, str | None]] = {}
-    for position, slug in enumerate(read_yaml(data_dir / "contracts.yaml")["contracts"]):
+    listing = read_yaml(data_dir / "contracts.yaml", data_dir)
+    if not isinstance(listing, dict) or not isinstance(listing["contracts"], list):
+        raise SeedDataError("Données d'exemple : contracts.yaml : une clé « contracts » suivie de la liste des "
+                            "dossiers de contrats est attendue.")
+    for position, slug in enumerate(listing["contracts"]):
         loader = ContractLoader(session, data_dir / slug, organisations, position)
         contract = loader.load()
         previous = loader.file("contract.yaml").get("previous_contract")
@@ -368,6 +403,9 @@ def load_seed(session: Session, data_dir: Path) -> Counter[str]:
         counts.update(loader.counts)
         counts["contracts"] += 1
     for contract, previous in contracts.values():
+        if previous and previous not in contracts:
+            raise SeedDataError(f"Données d'exemple : {contract.slug}/contract.yaml : le contrat précédent "
+                                f"« {previous} » n'est pas listé dans contracts.yaml.")
         if previous:
             contract.previous_contract_id = contracts[previous][0].id
     counts["organisations"] = len(organisations)

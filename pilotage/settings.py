@@ -16,6 +16,7 @@ DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'pilotage.sqlite3'}"
 DEFAULT_SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "admin", "password", "motdepasse"}
 MIN_SECRET_KEY_LENGTH = 32
+SEED_CHOICES = {"exemple": True, "none": False}
 
 
 class SettingsError(ValueError):
@@ -45,6 +46,7 @@ class Settings:
     secret_key: str | None = None  # signs session cookies; none: a key generated once, kept in the database
     public_url: str | None = None  # the address users type, behind a proxy (single sign-on return address)
     sso_providers: tuple[SsoProvider, ...] = field(default_factory=tuple)
+    seed_examples: bool = True  # load data/ into an empty database; PILOTAGE_SEED=none starts with no contract
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -59,6 +61,8 @@ class Settings:
             secret_key=env.get("PILOTAGE_SECRET_KEY") or None,
             public_url=(env.get("PILOTAGE_PUBLIC_URL") or "").rstrip("/") or None,
             sso_providers=read_sso_providers(secrets_file),
+            data_dir=Path(env["PILOTAGE_DATA_DIR"]) if env.get("PILOTAGE_DATA_DIR") else PROJECT_ROOT / "data",
+            seed_examples=_seed_examples(env.get("PILOTAGE_SEED")),
         )
         if settings.environment != "development":
             _refuse_weak_secrets(settings)
@@ -95,6 +99,14 @@ def read_sso_providers(path: Path) -> tuple[SsoProvider, ...]:
                                      client_id=values["client_id"], client_secret=values["client_secret"],
                                      scopes=values.get("scopes", "openid email profile")))
     return tuple(providers)
+
+
+def _seed_examples(value: str | None) -> bool:
+    choice = (value or "exemple").strip().lower()
+    if choice not in SEED_CHOICES:
+        raise SettingsError(f"PILOTAGE_SEED vaut « {value} » : indiquez « exemple » (données d'exemple chargées dans "
+                            "une base vide, le défaut) ou « none » (base vide, seul le compte administrateur).")
+    return SEED_CHOICES[choice]
 
 
 def _pinned_day(value: str | None) -> dt.date | None:

@@ -13,6 +13,7 @@ from pilotage.queries.accounts import authenticate
 from pilotage.settings import Settings
 
 DATA_DIR = Settings().data_dir
+ALREADY_FILLED = "Base déjà remplie : 4 contrats, 30 quartiers ; données d'exemple non rechargées."
 GENERATED = re.compile(r"^Compte administrateur créé : identifiant « admin », mot de passe : (\S+)$")
 
 
@@ -70,14 +71,14 @@ def test_a_second_prepare_changes_nothing(run_prepare):
     first, _ = run_prepare()
     before = counts(first)
     second, lines = run_prepare()
-    assert lines == []
+    assert lines == [ALREADY_FILLED]
     assert counts(second) == before
 
 
 def test_a_restart_never_resets_the_admin_password(run_prepare):
     run_prepare(admin_password="Un-vrai-secret-2024")
     second, lines = run_prepare(admin_password="Un-autre-secret-2025")
-    assert lines == []
+    assert lines == [ALREADY_FILLED]
     with second.sessions() as session:
         assert authenticate(session, "admin", "Un-vrai-secret-2024") is not None
         assert authenticate(session, "admin", "Un-autre-secret-2025") is None
