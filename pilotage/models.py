@@ -211,6 +211,7 @@ class FrameworkNode(Versioned, Sourced, Base):
     depth: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)  # kept for the links of archived priorities
 
 
 # Programmes and priorities -------------------------------------------------------------------
@@ -247,6 +248,8 @@ class Priority(Versioned, Sourced, Base):
     number: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
+    # An archived priority leaves follow-up tables and counts; its points stay in its history.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
     programme: Mapped[Programme] = relationship(back_populates="priorities")
     framework_nodes: Mapped[list[FrameworkNode]] = relationship(secondary=priority_framework)
@@ -495,3 +498,4 @@ class DataVersion(Base):
 
 # Sign-in sessions, attempts and secrets live in their own module; importing it registers their tables.
 from pilotage import access_models  # noqa: E402, F401
+from pilotage import programme_models  # noqa: E402, F401
