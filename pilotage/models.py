@@ -496,6 +496,6 @@ class DataVersion(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-# Sign-in sessions, attempts and secrets live in their own module; importing it registers their tables.
-from pilotage import access_models  # noqa: E402, F401
-from pilotage import programme_models  # noqa: E402, F401
+# Sign-in sessions, attempts and secrets, and the former texts of priorities, live in their own modules;
+# importing them registers their tables.
+from pilotage import access_models, programme_models  # noqa: E402, F401
