@@ -12,10 +12,16 @@ from pilotage.models import FrameworkNode, Priority
 from pilotage.permissions import Actor
 from pilotage.queries.programmes import check_priority_import
 from pilotage.services.base import run_write
-from pilotage.services.programmes import programme_for_edit, programme_priorities, renumber_priorities, heading_position_of
+from pilotage.services.programmes import (
+    heading_position_of,
+    programme_for_edit,
+    programme_priorities,
+    renumber_priorities,
+)
 
 
-def import_priorities(session: Session, actor: Actor, *, programme_id: int, filename: str, content: bytes) -> ImportCheck:
+def import_priorities(session: Session, actor: Actor, *, programme_id: int, filename: str,
+                      content: bytes) -> ImportCheck:
     """Add the file's priorities after the programme's own, under their headings; ValidationError on any error."""
     programme = programme_for_edit(session, actor, programme_id)
     plan = check_priority_import(session, programme_id=programme_id, filename=filename, content=content)
