@@ -128,7 +128,7 @@ class _Planner:
         what = self.columns.labels[depth]
         problems = []
         if len(title) > MAX_TITLE_LENGTH:
-            problems.append(f"L'intitulé de {what} est trop long ({len(title)} caractères, "
+            problems.append(f"L'intitulé ({what}) est trop long ({len(title)} caractères, "
                             f"{MAX_TITLE_LENGTH} au plus).")
         if code and len(code) > MAX_CODE_LENGTH:
             problems.append(f"Le code « {code[:40]}… » est trop long ({len(code)} caractères, "

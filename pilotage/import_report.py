@@ -44,6 +44,11 @@ class ImportCheck:
                 lines += [f"ligne {row.line} : {message}" for message in row.messages]
         return lines[:limit] + ([f"et {len(lines) - limit} autre(s) erreur(s)"] if len(lines) > limit else [])
 
+    def refusal(self) -> str:
+        """The French message of a refused import, naming the first errors."""
+        errors = " ; ".join(line.rstrip(".") for line in self.error_lines())
+        return f"Import refusé, rien n'a été modifié : {errors}."
+
     def summary(self, what: str) -> str:
         """One French sentence on what the import would do ('what': 'élément(s) du socle commun')."""
         if not self.ok:

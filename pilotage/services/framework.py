@@ -173,7 +173,7 @@ def import_framework(session: Session, actor: Actor, *, contract_id: int, filena
     contract = get_or_fail(session, Contract, contract_id, "Contrat")
     plan = check_framework_import(session, contract_id=contract_id, filename=filename, content=content)
     if not plan.check.ok:
-        raise ValidationError("Import refusé, rien n'a été modifié : " + " ; ".join(plan.check.error_lines()) + ".")
+        raise ValidationError(plan.check.refusal())
     if not plan.check.new_count:
         raise ValidationError("Toutes les lignes du fichier sont déjà dans le socle commun : rien à importer.")
 

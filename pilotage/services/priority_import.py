@@ -26,7 +26,7 @@ def import_priorities(session: Session, actor: Actor, *, programme_id: int, file
     programme = programme_for_edit(session, actor, programme_id)
     plan = check_priority_import(session, programme_id=programme_id, filename=filename, content=content)
     if not plan.check.ok:
-        raise ValidationError("Import refusé, rien n'a été modifié : " + " ; ".join(plan.check.error_lines()) + ".")
+        raise ValidationError(plan.check.refusal())
     siblings = programme_priorities(session, programme_id)
     node_ids = sorted({i for p in plan.priorities for i in p.framework_ids})
     nodes = {n.id: n for n in session.scalars(select(FrameworkNode).where(FrameworkNode.id.in_(node_ids)))}
