@@ -22,7 +22,8 @@ def audit_count(session) -> int:
 
 
 def node_count(session, contract_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(FrameworkNode).where(FrameworkNode.contract_id == contract_id))
+    return session.scalar(select(func.count()).select_from(FrameworkNode)
+                          .where(FrameworkNode.contract_id == contract_id))
 
 
 def node(session, contract_id: int, code: str) -> FrameworkNode:
