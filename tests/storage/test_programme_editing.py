@@ -34,7 +34,8 @@ def last_event(session) -> AuditEvent:
 
 
 def programme(session, slug: str = "projet-planoise") -> Programme:
-    return session.scalar(select(Programme).where(Programme.slug == slug, Programme.contract_id == contract(session).id))
+    return session.scalar(select(Programme).where(Programme.slug == slug,
+                                                  Programme.contract_id == contract(session).id))
 
 
 def priority_with_points(session) -> Priority:
