@@ -17,6 +17,7 @@ from pages import (
     instance,
     journal,
     priorites,
+    programmes,
     quartier,
     seance,
     vue_ensemble,
@@ -45,6 +46,8 @@ PAGES = (
     PageSpec(seance.render, "Mode séance", "seance", "Séance", READ, ":material/co_present:"),
     PageSpec(comptes.render, "Comptes", "comptes", "Administration", ADMIN, ":material/group:"),
     PageSpec(donnees.render, "Données", "donnees", "Administration", ADMIN, ":material/database:"),
+    PageSpec(programmes.render, "Programmes et priorités", "programmes", "Administration", ADMIN,
+             ":material/account_tree:"),
     PageSpec(journal.render, "Journal d'audit", "journal", "Administration", ADMIN, ":material/history:"),
     PageSpec(compte.render, "Mon compte", "mon-compte", "Pilotage", READ, ":material/account_circle:", hidden=True),
 )
