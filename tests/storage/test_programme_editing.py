@@ -270,3 +270,39 @@ def test_number_already_in_the_programme_is_refused(empty_session):
         priority_import.import_priorities(empty_session, admin, programme_id=programme_id, filename="p.csv",
                                           content=csv_file([["N°", "Priorité"], ["1", "Nouvelle"]]))
     assert priority_count(empty_session, programme_id) == 1
+
+
+def test_archived_priority_leaves_the_key_figures_the_seance_and_the_update_sheet(session, pin_today):
+    from pilotage.queries import contracts as contract_queries
+    from pilotage.queries import progress_sheet as sheet_queries
+
+    pin_today(DAY)
+    admin, target = admin_actor(session), priority_with_points(session)
+    contract_id, planoise = contract(session).id, neighbourhood_id(session, "planoise")
+    figures = contract_queries.get_key_figures(session, contract_id=contract_id)
+    hoods = contract_queries.list_neighbourhoods(session, contract_id=contract_id)
+    counted = int(hoods[hoods["id"] == planoise]["priorities"].iloc[0])
+    programme_services.archive_priority(session, admin, target.id, expected_version=target.version)
+    assert contract_queries.get_key_figures(session, contract_id=contract_id).priorities == figures.priorities - 1
+    hoods = contract_queries.list_neighbourhoods(session, contract_id=contract_id)
+    assert int(hoods[hoods["id"] == planoise]["priorities"].iloc[0]) == counted - 1
+    scope = sheet_queries.get_sheet_scope(session, scope_kind="quartier", scope_id=planoise, today=DAY)
+    assert target.id not in set(scope.states["priority_id"])
+
+
+def test_the_seance_of_a_revue_shows_the_new_wording_and_skips_the_archived_priority(session):
+    from pilotage.queries import seance as seance_queries
+    from tests.storage.test_seance import TODAY, planoise_revue, texts
+
+    admin = admin_actor(session)
+    first, second = session.scalars(select(Priority).where(Priority.programme_id == programme(session).id)
+                                    .order_by(Priority.position).limit(2)).all()
+    programme_services.archive_priority(session, admin, first.id, expected_version=first.version)
+    programme_services.update_priority(session, admin, second.id, expected_version=second.version,
+                                       text="Propreté du quartier : un plan avec les habitants", heading=second.heading,
+                                       number=second.number, framework_node_ids=[n.id for n in second.framework_nodes])
+    seance = seance_queries.get_seance(session, meeting_id=planoise_revue(session).id, today=TODAY)
+    words = texts(seance.step("priorites"))
+    assert "sur 11" in words and "sur 12" not in words
+    assert "Mener à bien le projet de renouvellement urbain" not in words
+    assert "Propreté du quartier : un plan avec les habitants" in words
