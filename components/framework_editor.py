@@ -47,7 +47,7 @@ def render(contract: ContractSummary, actor: Actor) -> None:
 def _notice() -> None:
     notice = state.get("framework_notice")
     if notice:
-        st.success(notice, icon="✅")
+        st.success(notice, icon=":material/check_circle:")
         state.put("framework_notice", None)
 
 

@@ -52,15 +52,17 @@ def render(contract: ContractSummary, actor: Actor) -> None:
 
 
 def _programme_label(row) -> str:
+    """'Projet de quartier — Planoise (12 priorités)'; the kind and place only when the name does not say them."""
+    kind = PROGRAMME_KINDS.get(row.kind, row.kind)
     where = row.neighbourhood_name if isinstance(row.neighbourhood_name, str) else "tout le contrat"
-    count = plural(int(row.priorities), "priorité")
-    return f"{row.name} — {PROGRAMME_KINDS.get(row.kind, row.kind)}, {where} ({count})"
+    said = [part for part in (kind, where) if part.lower() not in row.name.lower()]
+    return f"{row.name} ({', '.join([*said, plural(int(row.priorities), 'priorité')])})"
 
 
 def _notice() -> None:
     notice = state.get("programmes_notice")
     if notice:
-        st.success(notice, icon="✅")
+        st.success(notice, icon=":material/check_circle:")
         state.put("programmes_notice", None)
 
 
@@ -131,7 +133,7 @@ def _show_priorities(priorities: pd.DataFrame) -> None:
 
 
 def _priority_html(row) -> str:
-    number = html.escape(row.number) if isinstance(row.number, str) else "·"
+    number = html.escape(_number(row))
     links = (f"<div class='pl-source'>Socle commun : {html.escape(', '.join(row.framework_codes))}</div>"
              if row.framework_codes else "")
     count = plural(int(row.points), "point d'avancement", "points d'avancement")
@@ -141,9 +143,13 @@ def _priority_html(row) -> str:
             f"{links}{points}{former_texts_html(row.revisions)}</div>")
 
 
+def _number(row) -> str:
+    """The printed number, or the place in the programme as the other pages show it."""
+    return row.number if isinstance(row.number, str) else str(int(row.position) + 1)
+
+
 def _priority_label(row) -> str:
-    number = f"{row.number} — " if isinstance(row.number, str) else ""
-    return f"{number}{row.text[:90]}{' (archivée)' if row.archived else ''}"
+    return f"{_number(row)}. {row.text[:90]}{' (archivée)' if row.archived else ''}"
 
 
 def _node_options(tree: pd.DataFrame, keep: list[int]) -> dict[int, str]:

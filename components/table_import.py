@@ -32,7 +32,7 @@ def render(key: str, *, label: str, what: str, check: Callable[..., Any], write:
     """
     done = state.get(f"{key}_done")
     if done:
-        st.success(done, icon="✅")
+        st.success(done, icon=":material/check_circle:")
         state.put(f"{key}_done", None)
     round_key = f"{key}_round"
     upload = st.file_uploader(f"{label} (.csv ou .xlsx, {MAX_TABLE_BYTES // MEBIBYTE} Mo au plus)",
@@ -44,13 +44,16 @@ def render(key: str, *, label: str, what: str, check: Callable[..., Any], write:
     plan = data.transact(check, filename=upload.name, content=content, **target)
     result = plan.check
     for message in result.file_errors:
-        st.error(f"Fichier refusé : {layout.escape_markdown(message)}", icon="⛔")
+        st.error(f"Fichier refusé : {layout.escape_markdown(message)}", icon=":material/error:")
     if result.file_errors:
         return
     if result.ignored_columns:
         st.caption("Colonnes ignorées : " + ", ".join(f"« {layout.escape_markdown(c)} »"
                                                        for c in result.ignored_columns))
-    (st.success if result.ok else st.error)(result.summary(what), icon="✅" if result.ok else "⛔")
+    if result.ok:
+        st.success(result.summary(what), icon=":material/check_circle:")
+    else:
+        st.error(result.summary(what), icon=":material/error:")
     st.dataframe(report_table(result), hide_index=True, use_container_width=True)
     if result.ok and result.new_count and st.button(f"Importer ({result.new_count})", type="primary",
                                                     key=f"{state.PREFIX}{key}_confirm"):
