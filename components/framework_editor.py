@@ -70,7 +70,8 @@ def _show_tree(tree: pd.DataFrame) -> None:
         lines.append(f"<div style='margin-left:{1.5 * int(row.depth)}rem;font-weight:{weight}'>"
                      f"<span class='pl-number'>{html.escape(row.code)}</span> {html.escape(row.title)}"
                      f"<span class='pl-source'> — {html.escape(row.level)}{links}</span>{flags}</div>")
-    st.html("".join(lines))
+    with st.container(height=min(420, 60 + 26 * len(tree)), border=True):  # the forms stay in sight below
+        st.html("".join(lines))
 
 
 def _node_label(row) -> str:

@@ -41,6 +41,9 @@ def test_an_administrator_rewords_a_priority_and_the_follow_up_keeps_its_points(
     expect(page.get_by_text("Priorité enregistrée.")).to_be_visible()
     expect(page.get_by_text(f"ancienne formulation : « {FORMER} »").first).to_be_visible()
     page.screenshot(path=artifacts / "programmes-reformulee-1280x720.png", full_page=True)
+    page.get_by_role("tab", name="Socle commun").click()
+    expect(page.get_by_text("Améliorer la qualité et le cadre de vie des habitants").first).to_be_visible()
+    page.screenshot(path=artifacts / "programmes-socle-commun-1280x720.png")
 
     page.goto(f"{server.url}/priorites")
     settled(page)
