@@ -166,6 +166,13 @@ def delete_framework_node(session: Session, actor: Actor, node_id: int, *, expec
     run_write(session, write)
 
 
+def _last_positions(session: Session, contract_id: int) -> dict[int | None, int]:
+    """The last position among the children of each node of the contract (None: among the axes)."""
+    rows = session.execute(select(FrameworkNode.parent_id, func.max(FrameworkNode.position))
+                           .where(FrameworkNode.contract_id == contract_id).group_by(FrameworkNode.parent_id)).all()
+    return dict(rows)
+
+
 def import_framework(session: Session, actor: Actor, *, contract_id: int, filename: str,
                      content: bytes) -> ImportCheck:
     """Create the nodes of the file, all or nothing; ValidationError listing the first errors when any."""
@@ -177,30 +184,26 @@ def import_framework(session: Session, actor: Actor, *, contract_id: int, filena
     if not plan.check.new_count:
         raise ValidationError("Toutes les lignes du fichier sont déjà dans le socle commun : rien à importer.")
 
+    new_nodes = [node for node in plan.nodes if not node.existing_id]
+    positions = _last_positions(session, contract_id)
+    source = f"Importé du fichier « {filename[:120]} »"
+
     def write() -> ImportCheck:
         ids = {node.key: node.existing_id for node in plan.nodes if node.existing_id}
-        last = {}
-        for node in plan.nodes:
-            if node.existing_id:
-                continue
-            parent_id = ids.get(node.parent_key) if node.parent_key else None
-            if parent_id not in last:
-                parent_clause = (FrameworkNode.parent_id.is_(None) if parent_id is None
-                                 else FrameworkNode.parent_id == parent_id)
-                top = session.scalar(select(func.max(FrameworkNode.position))
-                                     .where(FrameworkNode.contract_id == contract_id, parent_clause))
-                last[parent_id] = -1 if top is None else top
-            last[parent_id] += 1
-            row = FrameworkNode(contract_id=contract_id, parent_id=parent_id, code=node.code, level=node.level,
-                                depth=node.depth, title=node.title, position=last[parent_id],
-                                source=f"Importé du fichier « {filename[:120]} »")
-            session.add(row)
+        for depth in sorted({node.depth for node in new_nodes}):  # one flush per level: parents get their ids
+            rows = {}
+            for node in (n for n in new_nodes if n.depth == depth):
+                parent_id = ids[node.parent_key] if node.parent_key else None
+                positions[parent_id] = positions.get(parent_id, -1) + 1
+                rows[node.key] = FrameworkNode(contract_id=contract_id, parent_id=parent_id, code=node.code,
+                                               level=node.level, depth=depth, title=node.title,
+                                               position=positions[parent_id], source=source)
+            session.add_all(rows.values())
             session.flush()
-            ids[node.key] = row.id
-        created = sum(1 for node in plan.nodes if not node.existing_id)
+            ids.update({key: row.id for key, row in rows.items()})
         audit.record(session, actor, "import", "framework_node", None,
-                     f"Import du socle commun de {contract.name} depuis « {filename} » : {created} élément(s) créé(s)",
-                     after={"codes": [n.code for n in plan.nodes if not n.existing_id]})
+                     f"Import du socle commun de {contract.name} depuis « {filename} » : {len(new_nodes)} "
+                     "élément(s) créé(s)", after={"codes": [n.code for n in new_nodes]})
         return plan.check
 
     return run_write(session, write)
