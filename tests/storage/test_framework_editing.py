@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from pilotage.errors import ConflictError, PermissionDenied, ValidationError
-from pilotage.models import AuditEvent, FrameworkNode, priority_framework
+from pilotage.models import AuditEvent, FrameworkNode, Priority, Programme
 from pilotage.queries import programmes as programme_queries
 from pilotage.queries import progress as progress_queries
 from pilotage.services import framework as framework_services
+from pilotage.services import programmes as programme_services
 from tests.factories import admin_actor, contract, make_user
 from tests.programme_factories import blank_contract
 from tests.tables import csv_file, xlsx_file
@@ -87,24 +88,25 @@ def test_contributor_and_reader_may_not_edit_the_framework(session):
 
 def test_linked_node_cannot_be_deleted_but_a_bare_leaf_can(session):
     admin, contract_id = admin_actor(session), contract(session).id
-    linked = _a_linked_node(session, contract_id)
-    with pytest.raises(ValidationError, match="Des priorités sont rattachées"):
-        framework_services.delete_framework_node(session, admin, linked.id, expected_version=linked.version)
     axis = node(session, contract_id, "1")
     with pytest.raises(ValidationError, match="sans sous-élément"):
         framework_services.delete_framework_node(session, admin, axis.id, expected_version=axis.version)
+    leaf_id = framework_services.create_framework_node(session, admin, contract_id=contract_id, parent_id=axis.id,
+                                                       code="1.98", title="Rattachée")
+    linked_priority = session.scalar(select(Priority).join(Programme)
+                                     .where(Programme.contract_id == contract_id).order_by(Priority.id))
+    programme_services.update_priority(session, admin, linked_priority.id, expected_version=linked_priority.version,
+                                       text=linked_priority.text, heading=linked_priority.heading,
+                                       number=linked_priority.number, framework_node_ids=[leaf_id])
+    linked = session.get(FrameworkNode, leaf_id)
+    with pytest.raises(ValidationError, match="Des priorités sont rattachées"):
+        framework_services.delete_framework_node(session, admin, leaf_id, expected_version=linked.version)
     leaf_id = framework_services.create_framework_node(session, admin, contract_id=contract_id, parent_id=axis.id,
                                                        code="1.99", title="Provisoire")
     leaf = session.get(FrameworkNode, leaf_id)
     framework_services.delete_framework_node(session, admin, leaf_id, expected_version=leaf.version)
     assert node(session, contract_id, "1.99") is None
     assert last_event(session).action == "delete"
-
-
-def _a_linked_node(session, contract_id: int) -> FrameworkNode:
-    return session.scalar(select(FrameworkNode).join(priority_framework,
-                                                     priority_framework.c.framework_node_id == FrameworkNode.id)
-                          .where(FrameworkNode.contract_id == contract_id).limit(1))
 
 
 def test_archiving_needs_the_children_archived_first_and_hides_the_column(session):
