@@ -63,12 +63,8 @@ def test_admin_rewords_a_priority_and_sees_the_former_wording(actors, app_env):
         priority = session.get(Priority, revision.priority_id)
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         return revision.text, priority.text, event.object_type
-    assert stored_values(app_env, stored) == (former, "Mener à bien le renouvellement urbain avec les habitants",
+    assert _read(app_env, stored) == (former, "Mener à bien le renouvellement urbain avec les habitants",
                                                "priority")
-
-
-def stored_values(app_env, work):
-    return _read(app_env, work)
 
 
 def test_admin_creates_a_programme(actors, app_env):
@@ -98,3 +94,27 @@ def test_admin_previews_a_priority_import_and_a_bad_file_writes_nothing(actors, 
     fail_on_exception(at)
     assert any("Import terminé : 1 priorité(s)" in s.value for s in at.success)
     assert _read(app_env, lambda s: len(s.scalars(select(Priority)).all())) == count + 1
+
+
+def test_the_quartier_page_shows_a_reworded_priority_and_hides_an_archived_one(actors, app_env):
+    from pilotage.services import programmes as programme_services
+
+    def change(session):
+        project = session.scalar(select(Programme.id).where(Programme.slug == "projet-planoise"))
+        first, second = session.scalars(select(Priority).where(Priority.programme_id == project)
+                                        .order_by(Priority.position).limit(2)).all()
+        former = second.text
+        programme_services.archive_priority(session, actors["contributeur"], first.id,
+                                            expected_version=first.version)
+        programme_services.update_priority(session, actors["contributeur"], second.id,
+                                           expected_version=second.version, text="Un quartier propre, avec ses "
+                                           "habitants", heading=second.heading, number=second.number,
+                                           framework_node_ids=[n.id for n in second.framework_nodes])
+        return first.text, former
+    archived, former = _read(app_env, change)
+    at = open_page(start(actors["lecteur"], {"q": "planoise", "section": "projet"}), "quartier")
+    fail_on_exception(at)
+    shown = texts(at)
+    assert "Un quartier propre, avec ses habitants" in shown
+    assert f"ancienne formulation : « {former} »" in shown
+    assert archived not in shown
