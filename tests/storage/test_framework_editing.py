@@ -220,3 +220,20 @@ def test_framework_import_of_200_rows_is_quick(empty_session, record_property):
     assert check.new_count == 200
     assert node_count(empty_session, contract_id) == 4 + 20 + 200
     assert elapsed < 10
+
+
+def test_import_adds_under_an_existing_axis_found_by_code_and_refuses_a_code_taken_by_another_title(session):
+    admin, contract_id = admin_actor(session), contract(session).id
+    axis = node(session, contract_id, "1")
+    rows = [["Code axe", "Axe", "Code objectif", "Objectif"], ["1", axis.title, "1.50", "Développer les mobilités"]]
+    check = framework_services.import_framework(session, admin, contract_id=contract_id, filename="ajout.csv",
+                                                content=csv_file(rows))
+    assert [r.status for r in check.rows] == ["nouveau"]
+    added = node(session, contract_id, "1.50")
+    assert (added.parent_id, added.depth) == (axis.id, 1)
+    nodes = node_count(session, contract_id)
+    clash = [["Code axe", "Axe"], ["1", "Un autre axe"]]
+    with pytest.raises(ValidationError, match="existe déjà dans le socle commun"):
+        framework_services.import_framework(session, admin, contract_id=contract_id, filename="clash.csv",
+                                            content=csv_file(clash))
+    assert node_count(session, contract_id) == nodes
