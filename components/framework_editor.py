@@ -56,6 +56,11 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+def show_tree(contract: ContractSummary) -> None:
+    """The tree alone, for those who may not edit it."""
+    _show_tree(data.read(programme_queries.list_framework_tree, contract_id=contract.id))
+
+
 def _show_tree(tree: pd.DataFrame) -> None:
     if tree.empty:
         st.info("Le socle commun de ce contrat est vide : ajoutez un premier axe ou importez un tableau.")

@@ -22,7 +22,7 @@ from pages import (
     seance,
     vue_ensemble,
 )
-from pilotage.permissions import ADMIN, READ, Actor, can
+from pilotage.permissions import ADMIN, PROGRAMMES, READ, Actor, can
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ PAGES = (
     PageSpec(seance.render, "Mode séance", "seance", "Séance", READ, ":material/co_present:"),
     PageSpec(comptes.render, "Comptes", "comptes", "Administration", ADMIN, ":material/group:"),
     PageSpec(donnees.render, "Données", "donnees", "Administration", ADMIN, ":material/database:"),
-    PageSpec(programmes.render, "Programmes et priorités", "programmes", "Administration", ADMIN,
+    PageSpec(programmes.render, "Programmes et priorités", "programmes", "Administration", PROGRAMMES,
              ":material/account_tree:"),
     PageSpec(journal.render, "Journal d'audit", "journal", "Administration", ADMIN, ":material/history:"),
     PageSpec(compte.render, "Mon compte", "mon-compte", "Pilotage", READ, ":material/account_circle:", hidden=True),

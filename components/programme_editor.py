@@ -10,7 +10,7 @@ import streamlit as st
 from components import data, layout, state, table_import
 from components.programmes import former_texts_html
 from pilotage.formats import plural
-from pilotage.permissions import Actor
+from pilotage.permissions import EDIT, Actor, can
 from pilotage.programmes import PROGRAMME_KINDS
 from pilotage.queries import programmes as programme_queries
 from pilotage.queries.contracts import ContractSummary, list_neighbourhoods
@@ -31,12 +31,12 @@ IMPORT_HELP = (
 
 def render(contract: ContractSummary, actor: Actor) -> None:
     """Programme choice, its priorities and their editing, a new programme."""
-    programmes = data.read(programme_queries.list_editable_programmes, contract_id=contract.id)
+    programmes = _editable(data.read(programme_queries.list_editable_programmes, contract_id=contract.id), actor)
     hoods = data.read(list_neighbourhoods, contract_id=contract.id)
-    hood_names = {int(r.id): r.name for r in hoods.itertuples()}
+    hood_names = {int(r.id): r.name for r in hoods.itertuples() if can(actor, EDIT, int(r.id))}
     _notice()
     if programmes.empty:
-        st.info("Ce contrat ne compte encore aucun programme : créez le premier ci-dessous.")
+        st.info("Aucun programme à modifier dans ce contrat : créez le premier ci-dessous.")
         _programme_form(contract, actor, hood_names, None)
         return
     labels = {int(r.id): _programme_label(r) for r in programmes.itertuples()}
@@ -49,6 +49,12 @@ def render(contract: ContractSummary, actor: Actor) -> None:
         _programme_form(contract, actor, hood_names, programme)
     with new_tab:
         _programme_form(contract, actor, hood_names, None)
+
+
+def _editable(programmes: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+    """The programmes this actor may edit: those of their neighbourhoods (all of them for an administrator)."""
+    mine = [can(actor, EDIT, None if pd.isna(h) else int(h)) for h in programmes["neighbourhood_id"]]
+    return programmes[pd.Series(mine, index=programmes.index, dtype=bool)]
 
 
 def _programme_label(row) -> str:
@@ -73,7 +79,10 @@ def _done(message: str) -> None:
 
 def _programme_form(contract: ContractSummary, actor: Actor, hood_names: dict[int, str], programme) -> None:
     new = programme is None
-    options = {WHOLE_CONTRACT: "— Tout le contrat —", **hood_names}
+    options = {**({WHOLE_CONTRACT: "— Tout le contrat —"} if can(actor, EDIT) else {}), **hood_names}
+    if not options:
+        st.caption("Votre périmètre ne compte aucun quartier de ce contrat.")
+        return
     current_hood = WHOLE_CONTRACT if new or pd.isna(programme.neighbourhood_id) else int(programme.neighbourhood_id)
     kinds = list(PROGRAMME_KINDS)
     with st.form(KEY + ("new_form" if new else f"edit_form_{int(programme.id)}"), clear_on_submit=new):

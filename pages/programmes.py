@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import framework_editor, layout, programme_editor, state
+from pilotage.permissions import ADMIN, can
 
 
 def render() -> None:
@@ -19,7 +20,11 @@ def render() -> None:
     with programmes_tab:
         programme_editor.render(contract, actor)
     with framework_tab:
-        framework_editor.render(contract, actor)
+        if can(actor, ADMIN):
+            framework_editor.render(contract, actor)
+        else:
+            st.caption("Le socle commun est tenu par les administrateurs ; vous pouvez y rattacher vos priorités.")
+            framework_editor.show_tree(contract)
 
 
 if __name__ == "__main__":

@@ -118,3 +118,15 @@ def test_the_quartier_page_shows_a_reworded_priority_and_hides_an_archived_one(a
     assert "Un quartier propre, avec ses habitants" in shown
     assert f"ancienne formulation : « {former} »" in shown
     assert archived not in shown
+
+
+def test_a_contributor_edits_only_the_programmes_of_their_neighbourhood(actors, app_env):
+    at = open_page(start(actors["contributeur"]), "programmes")
+    fail_on_exception(at)
+    assert "programmes" in navigation(at)
+    chooser = widget(at.selectbox, "Programme")
+    assert chooser.options and all("Planoise" in option for option in chooser.options), chooser.options
+    quartier = [s for s in at.selectbox if s.label == "Quartier"]
+    assert all(s.options == ["Planoise"] for s in quartier), "a new programme only for their neighbourhood"
+    assert "Élément parent" not in [s.label for s in at.selectbox], "the socle commun is not theirs to edit"
+    assert any("tenu par les administrateurs" in c.value for c in at.caption)
