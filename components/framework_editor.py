@@ -122,14 +122,20 @@ def _edit(actor: Actor, tree: pd.DataFrame) -> None:
     node_id = st.selectbox("Élément", list(labels), format_func=labels.get, key=KEY + "edited")
     node = tree[tree["id"] == node_id].iloc[0]
     version = int(node.version)
-    with st.form(KEY + f"edit_form_{node_id}"):
+    current_parent = TOP if pd.isna(node.parent_id) else int(node.parent_id)
+    parents = {TOP: "— Aucun : c'est un axe —", **{int(r.id): _node_label(r) for r in tree.itertuples()
+                                                 if int(r.id) != node_id and not r.archived}}
+    with st.form(KEY + f"edit_form_{node_id}_{version}"):
         cols = st.columns([1, 1, 3])
         code = cols[0].text_input("Code", value=node.code)
         level = cols[1].text_input("Niveau", value=node.level)
         title = cols[2].text_area("Intitulé", value=node.title, height=80)
+        parent = st.selectbox("Rattaché à", list(parents), format_func=parents.get,
+                              index=list(parents).index(current_parent) if current_parent in parents else 0,
+                              help="Changer le rattachement déplace l'élément et ses sous-éléments.")
         if st.form_submit_button("Enregistrer", type="primary"):
             ok, _ = data.write(framework_services.update_framework_node, actor, node_id, expected_version=version,
-                               code=code, title=title, level=level)
+                               code=code, title=title, level=level, parent_id=None if parent == TOP else parent)
             if ok:
                 _done(f"Élément {code} enregistré.")
     _actions(actor, node, node_id, version)

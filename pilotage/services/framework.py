@@ -79,23 +79,64 @@ def create_framework_node(session: Session, actor: Actor, *, contract_id: int, p
     return run_write(session, write)
 
 
+KEEP_PARENT = -1  # update_framework_node's default: the node stays under its parent
+
+
 def update_framework_node(session: Session, actor: Actor, node_id: int, *, expected_version: int, code: str,
-                          title: str, level: str) -> None:
-    """Change a node's code, title or level name (its links to priorities are kept)."""
+                          title: str, level: str, parent_id: int | None = KEEP_PARENT) -> None:
+    """Change a node's code, title, level name or parent (None: it becomes an axis); its links are kept."""
     node = _node_for_edit(session, actor, node_id, expected_version)
     code = required_text(code, MAX_CODE_LENGTH, "Le code")
     title = required_text(title, MAX_TITLE_LENGTH, "L'intitulé")
     level = required_text(level, MAX_LEVEL_LENGTH, "Le nom du niveau")
     _check_code(session, node.contract_id, code, node.id)
+    moved = parent_id != KEEP_PARENT and parent_id != node.parent_id
+    subtree = _subtree_for_move(session, node, parent_id) if moved else []
     before = audit.snapshot(node)
 
     def write() -> None:
         node.code, node.title, node.level = code, title, level
+        if moved:
+            _reparent(session, node, parent_id, subtree)
         session.flush()
         audit.record(session, actor, "update", "framework_node", node.id,
                      f"Modification du socle commun : {level} {code}", before=before, after=audit.snapshot(node))
 
     run_write(session, write)
+
+
+def _subtree_for_move(session: Session, node: FrameworkNode, parent_id: int | None) -> list[FrameworkNode]:
+    """The node and its descendants, once the new parent is checked (same contract, not inside, depth bound)."""
+    nodes = list(session.scalars(select(FrameworkNode).where(FrameworkNode.contract_id == node.contract_id)))
+    children: dict[int | None, list[FrameworkNode]] = {}
+    for other in nodes:
+        children.setdefault(other.parent_id, []).append(other)
+    subtree, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        subtree.append(current)
+        stack.extend(children.get(current.id, []))
+    new_depth = 0
+    if parent_id is not None:
+        parent = next((n for n in nodes if n.id == parent_id), None)
+        if parent is None:
+            raise ValidationError("Le nouvel élément parent n'appartient pas à ce socle commun.")
+        if parent in subtree:
+            raise ValidationError("Un élément ne peut pas être rattaché à lui-même ni à l'un de ses sous-éléments.")
+        if parent.archived:
+            raise ValidationError("Le nouvel élément parent est archivé.")
+        new_depth = parent.depth + 1
+    if max(n.depth for n in subtree) - node.depth + new_depth >= MAX_DEPTH:
+        raise ValidationError(f"Ainsi déplacé, le socle commun compterait plus de {MAX_DEPTH} niveaux.")
+    return subtree
+
+
+def _reparent(session: Session, node: FrameworkNode, parent_id: int | None, subtree: list[FrameworkNode]) -> None:
+    shift = (0 if parent_id is None else session.get(FrameworkNode, parent_id).depth + 1) - node.depth
+    positions = _last_positions(session, node.contract_id)
+    node.parent_id, node.position = parent_id, positions.get(parent_id, -1) + 1
+    for member in subtree:
+        member.depth += shift
 
 
 def move_framework_node(session: Session, actor: Actor, node_id: int, *, expected_version: int,

@@ -130,3 +130,16 @@ def test_a_contributor_edits_only_the_programmes_of_their_neighbourhood(actors, 
     assert all(s.options == ["Planoise"] for s in quartier), "a new programme only for their neighbourhood"
     assert "Élément parent" not in [s.label for s in at.selectbox], "the socle commun is not theirs to edit"
     assert any("tenu par les administrateurs" in c.value for c in at.caption)
+
+
+def test_admin_adds_an_axis_to_the_socle_commun(actors, app_env):
+    from pilotage.models import FrameworkNode
+
+    at = open_page(start(actors["administrateur"]), "programmes")
+    widget(at.text_input, "Intitulé").set_value("Développer les mobilités douces")
+    next(b for b in at.button if b.label == "Ajouter").click().run()
+    fail_on_exception(at)
+    assert any(s.value.startswith("Élément ") and s.value.endswith("ajouté au socle commun.") for s in at.success)
+    assert "Développer les mobilités douces" in texts(at)
+    assert _read(app_env, lambda s: s.scalar(select(FrameworkNode.depth).where(
+        FrameworkNode.title == "Développer les mobilités douces"))) == 0

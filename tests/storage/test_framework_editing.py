@@ -237,3 +237,30 @@ def test_import_adds_under_an_existing_axis_found_by_code_and_refuses_a_code_tak
         framework_services.import_framework(session, admin, contract_id=contract_id, filename="clash.csv",
                                             content=csv_file(clash))
     assert node_count(session, contract_id) == nodes
+
+
+def test_an_objective_moves_under_another_axis_with_its_children(session):
+    admin, contract_id = admin_actor(session), contract(session).id
+    objective, other_axis = node(session, contract_id, "1.1"), node(session, contract_id, "2")
+    children = session.scalars(select(FrameworkNode).where(FrameworkNode.parent_id == objective.id)).all()
+    assert children
+    framework_services.update_framework_node(session, admin, objective.id, expected_version=objective.version,
+                                             code="2.9", title=objective.title, level=objective.level,
+                                             parent_id=other_axis.id)
+    session.refresh(objective)
+    assert (objective.parent_id, objective.depth, objective.code) == (other_axis.id, 1, "2.9")
+    assert all(session.get(FrameworkNode, c.id).depth == 2 for c in children)
+    tree = programme_queries.list_framework_tree(session, contract_id=contract_id)
+    assert tree[tree["parent_id"] == other_axis.id]["code"].iloc[-1] == "2.9"
+    child = children[0]
+    session.refresh(child)
+    with pytest.raises(ValidationError, match="lui-même ni à l'un de ses sous-éléments"):
+        framework_services.update_framework_node(session, admin, objective.id, expected_version=objective.version,
+                                                 code="2.9", title=objective.title, level=objective.level,
+                                                 parent_id=child.id)
+    axis = node(session, contract_id, "1")
+    framework_services.update_framework_node(session, admin, objective.id, expected_version=objective.version,
+                                             code="1.1", title=objective.title, level=objective.level,
+                                             parent_id=axis.id)
+    session.refresh(objective)
+    assert (objective.parent_id, objective.depth) == (axis.id, 1)
