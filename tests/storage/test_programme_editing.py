@@ -306,3 +306,24 @@ def test_the_seance_of_a_revue_shows_the_new_wording_and_skips_the_archived_prio
     assert "sur 11" in words and "sur 12" not in words
     assert "Mener à bien le projet de renouvellement urbain" not in words
     assert "Propreté du quartier : un plan avec les habitants" in words
+
+
+def test_a_priority_edited_meanwhile_is_not_overwritten(session):
+    admin, target = admin_actor(session), priority_with_points(session)
+    seen = target.version
+    programme_services.update_priority(session, admin, target.id, expected_version=seen, text="Première version",
+                                       heading=target.heading, number=target.number, framework_node_ids=[])
+    revisions, events = session.scalar(select(func.count()).select_from(PriorityTextRevision)), audit_count(session)
+    for write in (
+        lambda: programme_services.update_priority(session, admin, target.id, expected_version=seen,
+                                                   text="Seconde version", heading=target.heading,
+                                                   number=target.number, framework_node_ids=[]),
+        lambda: programme_services.archive_priority(session, admin, target.id, expected_version=seen),
+        lambda: programme_services.move_priority(session, admin, target.id, expected_version=seen, direction=1),
+    ):
+        with pytest.raises(ConflictError, match="Rien n'a été enregistré"):
+            write()
+    session.refresh(target)
+    assert (target.text, target.archived) == ("Première version", False)
+    assert session.scalar(select(func.count()).select_from(PriorityTextRevision)) == revisions
+    assert audit_count(session) == events
