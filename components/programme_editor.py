@@ -112,11 +112,14 @@ def _priorities(contract: ContractSummary, actor: Actor, programme_id: int) -> N
     tree = data.read(programme_queries.list_framework_tree, contract_id=contract.id)
     headings = data.read(programme_queries.list_headings, programme_id=programme_id)
     _show_priorities(priorities)
-    edit, add, upload = st.tabs(["Modifier une priorité", "Ajouter une priorité", "Importer des priorités"])
+    edit, add, rename, upload = st.tabs(["Modifier une priorité", "Ajouter une priorité", "Renommer une rubrique",
+                                         "Importer des priorités"])
     with edit:
         _edit_priority(actor, priorities, tree, headings)
     with add:
         _add_priority(actor, programme_id, tree, headings)
+    with rename:
+        _rename_heading(actor, programme_id, priorities, headings)
     with upload:
         st.markdown(IMPORT_HELP)
         table_import.render(f"priorities_import_{programme_id}", label="Tableau des priorités", what="priorité(s)",
@@ -236,3 +239,20 @@ def _add_priority(actor: Actor, programme_id: int, tree: pd.DataFrame, headings:
             if ok:
                 _done("Priorité ajoutée.")
 
+
+
+def _rename_heading(actor: Actor, programme_id: int, priorities: pd.DataFrame, headings: list[str]) -> None:
+    named = [h for h in headings if h]
+    if not named:
+        st.caption("Ce programme n'a pas de rubrique.")
+        return
+    with st.form(KEY + f"rename_form_{programme_id}"):
+        heading = st.selectbox("Rubrique", named)
+        new_heading = st.text_input("Nouveau nom")
+        if st.form_submit_button("Renommer", type="primary"):
+            under = priorities[priorities["heading"] == heading]
+            versions = {int(r.id): int(r.version) for r in under.itertuples()}
+            ok, count = data.write(programme_services.rename_heading, actor, programme_id, heading=heading,
+                                   new_heading=new_heading, expected_versions=versions)
+            if ok:
+                _done(f"Rubrique renommée ({plural(count, 'priorité')}).")

@@ -266,3 +266,29 @@ def archive_priority(session: Session, actor: Actor, priority_id: int, *, expect
                      after=_snapshot(priority))
 
     run_write(session, write)
+
+
+def rename_heading(session: Session, actor: Actor, programme_id: int, *, heading: str | None, new_heading: str,
+                   expected_versions: dict[int, int]) -> int:
+    """Rename a heading of the programme (every priority under it, archived ones too); return how many changed."""
+    programme = programme_for_edit(session, actor, programme_id)
+    new_heading = required_text(new_heading, MAX_HEADING_LENGTH, "Le nouveau nom de la rubrique")
+    key = header_key(heading) if heading else None
+    under = [p for p in programme_priorities(session, programme_id)
+             if (header_key(p.heading) if p.heading else None) == key]
+    if not under:
+        raise ValidationError("Cette rubrique n'existe plus dans le programme : rechargez la page.")
+    for priority in under:
+        ensure_version(priority, expected_versions.get(priority.id, -1))
+    before = {"rubrique": heading}
+
+    def write() -> int:
+        for priority in under:
+            priority.heading = new_heading
+        session.flush()
+        audit.record(session, actor, "update", "programme", programme.id,
+                     f"Rubrique renommée dans « {programme.name} » : « {heading or 'sans rubrique'} » → "
+                     f"« {new_heading} » ({len(under)} priorité(s))", before=before, after={"rubrique": new_heading})
+        return len(under)
+
+    return run_write(session, write)

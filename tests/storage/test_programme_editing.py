@@ -327,3 +327,23 @@ def test_a_priority_edited_meanwhile_is_not_overwritten(session):
     assert (target.text, target.archived) == ("Première version", False)
     assert session.scalar(select(func.count()).select_from(PriorityTextRevision)) == revisions
     assert audit_count(session) == events
+
+
+def test_a_heading_is_renamed_for_all_its_priorities_with_one_audit_row(session):
+    actor = make_user(session, neighbourhood_slugs=["planoise"])
+    target = programme(session)
+    rows = programme_queries.list_editable_priorities(session, programme_id=target.id)
+    heading = programme_queries.list_headings(session, programme_id=target.id)[0]
+    under = rows[rows["heading"] == heading]
+    versions = {int(r.id): int(r.version) for r in under.itertuples()}
+    events = audit_count(session)
+    count = programme_services.rename_heading(session, actor, target.id, heading=heading,
+                                              new_heading="Un quartier attractif", expected_versions=versions)
+    assert count == len(under) and audit_count(session) == events + 1
+    assert programme_queries.list_headings(session, programme_id=target.id)[0] == "Un quartier attractif"
+    with pytest.raises(ValidationError, match="n'existe plus"):
+        programme_services.rename_heading(session, actor, target.id, heading=heading, new_heading="Autre",
+                                          expected_versions=versions)
+    with pytest.raises(ConflictError):
+        programme_services.rename_heading(session, actor, target.id, heading="Un quartier attractif",
+                                          new_heading="Autre", expected_versions=versions)
