@@ -18,11 +18,12 @@ from pages import (
     instance,
     journal,
     priorites,
+    programmes,
     quartier,
     seance,
     vue_ensemble,
 )
-from pilotage.permissions import ADMIN, READ, Actor, can
+from pilotage.permissions import ADMIN, PROGRAMMES, READ, Actor, can
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ PAGES = (
     PageSpec(donnees.render, "Données", "donnees", "Administration", ADMIN, ":material/database:"),
     PageSpec(indicateurs.render, "Indicateurs et équipements", "indicateurs", "Administration", ADMIN,
              ":material/query_stats:"),
+    PageSpec(programmes.render, "Programmes et priorités", "programmes", "Administration", PROGRAMMES,
+             ":material/account_tree:"),
     PageSpec(journal.render, "Journal d'audit", "journal", "Administration", ADMIN, ":material/history:"),
     PageSpec(compte.render, "Mon compte", "mon-compte", "Pilotage", READ, ":material/account_circle:", hidden=True),
 )

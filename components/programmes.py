@@ -9,8 +9,7 @@ import streamlit as st
 
 from components import layout
 from pilotage.formats import format_date
-
-PROGRAMME_KINDS = {"projet_quartier": "Projet de quartier", "pacte": "Pacte", "protocole": "Protocole"}
+from pilotage.programmes import PROGRAMME_KINDS
 
 
 def programme_header(programme) -> None:
@@ -39,4 +38,13 @@ def priorities_as_written(priorities: pd.DataFrame) -> None:
             links = "".join(f"<div class='pl-source'>Socle commun : {html.escape(link)}</div>"
                             for link in row.framework)
             st.html(f"<div class='pl-priority'><span class='pl-number'>{number}</span> {html.escape(row.text)}"
-                    f"{links}</div>")
+                    f"{links}{former_texts_html(row.revisions)}</div>")
+
+
+def former_texts_html(revisions) -> str:
+    """One line per former wording of a priority: when it changed, by whom, what it said."""
+    lines = []
+    for replaced_on, text, author in revisions or ():
+        lines.append(f"<div class='pl-source'>Formulation modifiée le {html.escape(format_date(replaced_on))} par "
+                     f"{html.escape(author)}, ancienne formulation : « {html.escape(text)} »</div>")
+    return "".join(lines)

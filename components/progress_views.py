@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import data, layout, state
+from components.programmes import former_texts_html
 from pilotage import clock
 from pilotage.formats import format_date, format_percent, plural
 from pilotage.permissions import EDIT, Actor, can
@@ -135,7 +136,7 @@ def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:
         text_col, state_col = st.columns([3, 2], vertical_alignment="center")
         links = "".join(f"<div class='pl-source'>Socle commun : {html.escape(link)}</div>" for link in row.framework)
         text_col.html(f"<div class='pl-priority'><span class='pl-number'>{html.escape(number_of(row))}</span> "
-                      f"{html.escape(row.text)}{links}</div>")
+                      f"{html.escape(row.text)}{links}{former_texts_html(row.revisions)}</div>")
         with state_col:
             _state(row)
             if editable and st.button("Nouveau point", key=f"pilotage_new_point_{row.priority_id}",

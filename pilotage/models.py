@@ -212,6 +212,7 @@ class FrameworkNode(Versioned, Sourced, Base):
     depth: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)  # kept for the links of archived priorities
 
 
 # Programmes and priorities -------------------------------------------------------------------
@@ -248,6 +249,8 @@ class Priority(Versioned, Sourced, Base):
     number: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
+    # An archived priority leaves follow-up tables and counts; its points stay in its history.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
     programme: Mapped[Programme] = relationship(back_populates="priorities")
     framework_nodes: Mapped[list[FrameworkNode]] = relationship(secondary=priority_framework)
@@ -495,5 +498,6 @@ class DataVersion(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-# Sign-in sessions, attempts and secrets live in their own module; importing it registers their tables.
-from pilotage import access_models  # noqa: E402, F401
+# Sign-in sessions, attempts and secrets, and the former texts of priorities, live in their own modules;
+# importing them registers their tables.
+from pilotage import access_models, programme_models  # noqa: E402, F401

@@ -10,7 +10,8 @@ ROLE_LABELS = {"lecteur": "Lecteur", "contributeur": "Contributeur", "administra
 READ = "read"
 EDIT = "edit"  # neighbourhood data: SWOT, priorities, progress, meetings and decisions
 ADMIN = "admin"  # accounts, imports, audit journal
-ACTIONS = (READ, EDIT, ADMIN)
+PROGRAMMES = "programmes"  # the programme editor: administrators, and contributors for their neighbourhoods
+ACTIONS = (READ, EDIT, ADMIN, PROGRAMMES)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ def can(actor: Actor | None, action: str, neighbourhood_id: int | None = None) -
         return True
     if action == READ:
         return True
+    if action == PROGRAMMES:  # the page opens; the services check each programme's neighbourhood
+        return actor.role == "contributeur" and (actor.all_neighbourhoods or bool(actor.neighbourhood_ids))
     if action == EDIT and actor.role == "contributeur":
         if actor.all_neighbourhoods:
             return True

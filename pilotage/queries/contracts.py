@@ -76,6 +76,7 @@ def list_neighbourhoods(session: Session, *, contract_id: int | None = None) -> 
                func.sum(case((in_project, 1), else_=0)).label("priorities"),
                func.sum(case((in_project, 0), else_=1)).label("measures"))
         .join(Priority, Priority.programme_id == Programme.id)
+        .where(Priority.archived.is_(False))
         .group_by(Programme.neighbourhood_id)
         .subquery()
     )
@@ -116,7 +117,7 @@ def get_key_figures(session: Session, *, contract_id: int) -> KeyFigures:
         qpv_with_population=len(known),
         qpv_count=len(populations),
         priorities=count(select(func.count(Priority.id)).join(Programme)
-                         .where(Programme.contract_id == contract_id)),
+                         .where(Programme.contract_id == contract_id, Priority.archived.is_(False))),
         programmes=count(select(func.count(Programme.id)).where(Programme.contract_id == contract_id)),
         signatories=count(select(func.count()).select_from(contract_signatory)
                           .where(contract_signatory.c.contract_id == contract_id)),

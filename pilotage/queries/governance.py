@@ -249,8 +249,8 @@ def list_priority_options(session: Session, *, contract_id: int, neighbourhood_i
     """Priorities a meeting item or a decision may point to, those of one neighbourhood when given."""
     statement = (select(Priority.id, Programme.name, Priority.number, Priority.text, Programme.neighbourhood_id)
                  .join(Programme, Programme.id == Priority.programme_id)
-                 .where(Programme.contract_id == contract_id)
-                 .order_by(Programme.position, Priority.position))
+                 .where(Programme.contract_id == contract_id, Priority.archived.is_(False))
+                 .order_by(Programme.position, Priority.heading_position, Priority.position))
     if neighbourhood_id is not None:
         statement = statement.where(Programme.neighbourhood_id == neighbourhood_id)
     return frame(session, statement, ["id", "programme", "number", "text", "neighbourhood_id"])

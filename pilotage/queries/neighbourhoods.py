@@ -21,6 +21,7 @@ from pilotage.models import (
     priority_framework,
 )
 from pilotage.queries.base import frame
+from pilotage.queries.programmes import list_text_revisions
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def list_priorities(session: Session, *, programme_id: int) -> pd.DataFrame:
     """A programme's priorities in the document's order, with the codes and titles of their framework links."""
     priorities = frame(session, select(Priority.id, Priority.heading, Priority.heading_position, Priority.number,
                                        Priority.position, Priority.text, Priority.source, Priority.version)
-                       .where(Priority.programme_id == programme_id).order_by(Priority.position),
+                       .where(Priority.programme_id == programme_id, Priority.archived.is_(False))
+                       .order_by(Priority.heading_position, Priority.position),
                        ["id", "heading", "heading_position", "number", "position", "text", "source", "version"])
     links = frame(session, select(priority_framework.c.priority_id, FrameworkNode.code, FrameworkNode.title)
                   .join(FrameworkNode, FrameworkNode.id == priority_framework.c.framework_node_id)
@@ -123,6 +125,8 @@ def list_priorities(session: Session, *, programme_id: int) -> pd.DataFrame:
     links["link"] = links["code"] + " " + links["title"]
     grouped = links.groupby("id")["link"].apply(list)
     priorities["framework"] = priorities["id"].map(grouped).apply(lambda v: v if isinstance(v, list) else [])
+    revisions = list_text_revisions(session, priority_ids=[int(i) for i in priorities["id"]])
+    priorities["revisions"] = [revisions.get(int(i), []) for i in priorities["id"]]
     return priorities
 
 

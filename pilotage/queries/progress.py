@@ -21,6 +21,7 @@ from pilotage.models import (
 )
 from pilotage.progress import COMMENT_FIELDS, ItemState, is_stale, revue_without_points, roll_up
 from pilotage.queries.base import frame
+from pilotage.queries.programmes import list_text_revisions
 
 POINT_COLUMNS = ["point_id", "recorded_on", "weather", "progress", *COMMENT_FIELDS, "author", "meeting_id",
                  "point_illustrative", "point_note"]
@@ -126,8 +127,8 @@ def list_priority_states(session: Session, *, contract_id: int, today: dt.date, 
         .outerjoin(Neighbourhood, Neighbourhood.id == Programme.neighbourhood_id)
         .outerjoin(latest, and_(c.priority_id == Priority.id, c.rank == 1))
         .outerjoin(Meeting, Meeting.id == c.meeting_id)
-        .where(Programme.contract_id == contract_id)
-        .order_by(Neighbourhood.position, Programme.position, Priority.position)
+        .where(Programme.contract_id == contract_id, Priority.archived.is_(False))
+        .order_by(Neighbourhood.position, Programme.position, Priority.heading_position, Priority.position)
     )
     if neighbourhood_id is not None:
         statement = statement.where(Programme.neighbourhood_id == neighbourhood_id)
@@ -141,6 +142,8 @@ def list_priority_states(session: Session, *, contract_id: int, today: dt.date, 
     states["point_illustrative"] = states["point_illustrative"].fillna(False).astype(bool)
     framework = _framework_labels(session, contract_id)
     states["framework"] = [framework.get(int(pid), []) for pid in states["priority_id"]]
+    revisions = list_text_revisions(session, priority_ids=[int(pid) for pid in states["priority_id"]])
+    states["revisions"] = [revisions.get(int(pid), []) for pid in states["priority_id"]]
     return states
 
 
@@ -178,10 +181,10 @@ def _ancestor_at_depth(node_id: int, parents: dict[int, int | None], depths: dic
 def get_framework_matrix(session: Session, *, contract_id: int) -> FrameworkMatrix:
     """Matrix columns: depth-1 objectives, an 'objectif non précisé' column per axis linked directly, and none."""
     nodes = frame(session, select(FrameworkNode.id, FrameworkNode.parent_id, FrameworkNode.depth, FrameworkNode.code,
-                                  FrameworkNode.title, FrameworkNode.position)
+                                  FrameworkNode.title, FrameworkNode.position, FrameworkNode.archived)
                   .where(FrameworkNode.contract_id == contract_id)
                   .order_by(FrameworkNode.depth, FrameworkNode.position),
-                  ["id", "parent_id", "depth", "code", "title", "position"])
+                  ["id", "parent_id", "depth", "code", "title", "position", "archived"])
     parents = {int(r.id): (None if r.parent_id != r.parent_id or r.parent_id is None else int(r.parent_id))
                for r in nodes.itertuples()}
     depths = {int(r.id): int(r.depth) for r in nodes.itertuples()}
@@ -190,7 +193,7 @@ def get_framework_matrix(session: Session, *, contract_id: int) -> FrameworkMatr
         select(priority_framework.c.priority_id, priority_framework.c.framework_node_id)
         .join(Priority, Priority.id == priority_framework.c.priority_id)
         .join(Programme, Programme.id == Priority.programme_id)
-        .where(Programme.contract_id == contract_id)
+        .where(Programme.contract_id == contract_id, Priority.archived.is_(False))
     ).all()
     links, axis_only = [], set()
     for priority_id, node_id in linked:
@@ -200,8 +203,10 @@ def get_framework_matrix(session: Session, *, contract_id: int) -> FrameworkMatr
         else:
             links.append((priority_id, f"objectif-{by_id[_ancestor_at_depth(node_id, parents, depths, 1)].code}"))
     columns = []
-    for axis in (r for r in nodes.itertuples() if r.depth == 0):
-        for objective in (r for r in nodes.itertuples() if r.depth == 1 and parents[int(r.id)] == axis.id):
+    used = {key for _, key in links}
+    shown = [r for r in nodes.itertuples() if not r.archived or f"objectif-{r.code}" in used or r.depth == 0]
+    for axis in (r for r in shown if r.depth == 0):
+        for objective in (r for r in shown if r.depth == 1 and parents[int(r.id)] == axis.id):
             columns.append((f"objectif-{objective.code}", objective.code, objective.code, objective.title,
                             axis.code, axis.title))
         if axis.id in axis_only:
@@ -247,7 +252,7 @@ def list_programmes(session: Session, *, contract_id: int) -> pd.DataFrame:
         select(Programme.id, Programme.slug, Programme.name, Programme.kind, Programme.neighbourhood_id,
                Neighbourhood.name, func.count(Priority.id))
         .outerjoin(Neighbourhood, Neighbourhood.id == Programme.neighbourhood_id)
-        .outerjoin(Priority, Priority.programme_id == Programme.id)
+        .outerjoin(Priority, and_(Priority.programme_id == Programme.id, Priority.archived.is_(False)))
         .where(Programme.contract_id == contract_id)
         .group_by(Programme.id, Programme.slug, Programme.name, Programme.kind, Programme.neighbourhood_id,
                   Neighbourhood.name, Programme.position)

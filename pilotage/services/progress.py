@@ -82,6 +82,8 @@ def _validate(session: Session, points: Sequence[PointInput], priorities: dict[i
                 and expected_latest[point.priority_id] != last.point_id:
             raise ConflictError(_meanwhile(priority))
         messages = validate_point(point, last_on=last.recorded_on, today=today)
+        if priority.archived:
+            messages.append("Cette priorité est archivée : elle ne reçoit plus de point d'avancement.")
         meeting_error = _check_meeting(session, point.meeting_id, priority.programme.contract_id)
         messages += [meeting_error] if meeting_error else []
         errors += [f"{_label(priority)} : {message}" for message in messages]

@@ -18,13 +18,13 @@ from browser_support import (
 from playwright.sync_api import Page, expect
 
 from components.navigation import PAGES, PageSpec
-from pilotage.permissions import ADMIN
+from pilotage.permissions import ADMIN, PROGRAMMES
 from pilotage.services.accounts import INITIAL_ADMIN
 
 pytestmark = pytest.mark.e2e
 
 SCREENS = ((1280, 720), (1440, 900))
-ADMIN_PAGES = [p for p in PAGES if p.action == ADMIN]
+ADMIN_PAGES = [p for p in PAGES if p.action in (ADMIN, PROGRAMMES)]  # the pages a reader may not open
 
 
 def assert_not_rendered(page: Page, forbidden: PageSpec) -> None:

@@ -74,3 +74,15 @@ def test_scope_labels_in_french():
         "Battant, Planoise"
     )
     assert scope_label(actor("contributeur"), names) == "Aucun quartier"
+
+
+def test_the_programme_editor_opens_to_admins_and_to_contributors_with_a_scope():
+    from pilotage.permissions import PROGRAMMES
+
+    def actor(role, **scope):
+        return Actor(id=1, username="x", display_name="X", role=role, **scope)
+    assert can(actor("administrateur"), PROGRAMMES)
+    assert can(actor("contributeur", neighbourhood_ids=frozenset({3})), PROGRAMMES)
+    assert can(actor("contributeur", all_neighbourhoods=True), PROGRAMMES)
+    assert not can(actor("contributeur"), PROGRAMMES), "a contributor with no neighbourhood has nothing to edit"
+    assert not can(actor("lecteur", all_neighbourhoods=True), PROGRAMMES)
