@@ -82,8 +82,9 @@ def create_from_qpv_file(
     if refused:
         lines = [f"entité n° {e.index} ({e.code} {e.name}) : {e.error}" for e in refused[:MAX_LISTED]]
         more = len(refused) - len(lines)
-        raise ValidationError(f"Création refusée, rien n'a été créé : {plural(len(refused), 'QPV coché')} ne "
-                              "peu(ven)t pas être créé(s) — " + " ; ".join(lines)
+        cannot = "ne peut pas être créé" if len(refused) < 2 else "ne peuvent pas être créés"
+        raise ValidationError(f"Création refusée, rien n'a été créé : {plural(len(refused), 'QPV coché')} {cannot} "
+                              "— " + " ; ".join(lines)
                               + (f" ; et {more} autre(s)." if more else ".")
                               + " Décochez-les ou corrigez le fichier.")
     hoods = _contract_hoods(session, contract.id)
