@@ -119,7 +119,7 @@ def create_form(actor: Actor) -> None:
         ok, contract_id = data.write(contract_services.create_contract, actor, **fields)
         if ok:
             state.put("contracts_create_round", round_ + 1)  # an empty form for the next one
-            state.put("contracts_edited", contract_id)
+            state.put("contracts_open", contract_id)
             _done(f"Contrat « {fields['name'].strip()} » créé. Complétez ses jalons, sa gouvernance et ses "
                   "signataires dans « Modifier un contrat », puis créez ses quartiers depuis la page Quartiers du "
                   "contrat.")
@@ -132,11 +132,11 @@ def edit(rows: pd.DataFrame, actor: Actor) -> None:
     if rows.empty:
         return
     options = {int(r.id): f"{r.name}{' (archivé)' if r.archived else ''}" for r in rows.itertuples()}
-    wanted = state.get("contracts_edited")
+    wanted = state.get("contracts_open")
     key = KEY + "edited"
     if wanted in options:
         st.session_state[key] = wanted
-        state.put("contracts_edited", None)
+        state.put("contracts_open", None)
     contract_id = st.selectbox("Contrat à modifier", list(options), format_func=options.get, key=key)
     detail = data.read(admin_queries.get_contract_detail, contract_id=contract_id)
     if detail is None:

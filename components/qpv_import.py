@@ -164,7 +164,9 @@ def _confirm(contract: ContractDetail, actor: Actor, filename: str, content: byt
         choice = st.radio(f"{plural(len(already), 'QPV coché')} déjà dans le contrat ({codes}) :",
                           list(EXISTING_LABELS), format_func=EXISTING_LABELS.get, key=KEY + "existing")
     new = len(ticked) - len(already)
-    label = f"Créer {plural(new, 'QPV')}" + (f" et traiter {plural(len(already), 'QPV existant')}" if already else "")
+    label = f"Créer {plural(new, 'QPV', 'QPV')}"
+    if already:
+        label += f" et traiter {plural(len(already), 'QPV existant')}"
     refused = any(e.error for e in ticked)
     if st.button(label, type="primary", key=KEY + "create", disabled=not ticked or refused,
                  help="Décochez les QPV refusés ou corrigez le fichier." if refused else None):

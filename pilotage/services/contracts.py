@@ -149,6 +149,9 @@ def _contract_fields(session: Session, own_id: int | None, *, name, territory, s
                  None)
     if other is not None and other != own_id:
         raise ValidationError(f"Un autre contrat porte déjà le nom « {name} ».")
+    territory = _text(territory, "Territoire", TERRITORY_MAX, required=True)
+    epci = _text(epci, "EPCI", EPCI_MAX)
+    communes = _communes(communes)
     start = _year(start_year, "Année de début")
     end = _year(end_year, "Année de fin")
     if end < start:
@@ -160,9 +163,9 @@ def _contract_fields(session: Session, own_id: int | None, *, name, territory, s
         raise ValidationError("Date de signature : une date entre 1990 et 2100.")
     return {
         "name": name,
-        "territory": _text(territory, "Territoire", TERRITORY_MAX, required=True),
-        "epci": _text(epci, "EPCI", EPCI_MAX),
-        "communes": _communes(communes),
+        "territory": territory,
+        "epci": epci,
+        "communes": communes,
         "start_year": start,
         "end_year": end,
         "status": status,
@@ -210,11 +213,7 @@ def save_milestones(session: Session, actor: Actor, *, contract_id: int, rows: S
     transaction; `seen` holds the id -> version of the milestones the user was shown. Return the changes made."""
 
     def values(row: Mapping[str, Any], where: str, contract: Contract) -> dict:
-        date = row.get("date")
-        if isinstance(date, dt.datetime):
-            date = date.date()
-        if not isinstance(date, dt.date):
-            raise ValidationError(f"{where} : la date est obligatoire.")
+        date = _date(row.get("date"), where)
         if not FIRST_YEAR <= date.year <= LAST_YEAR:
             raise ValidationError(f"{where} : {format_date(date)} est hors des années possibles.")
         kind = row.get("kind") or "autre"
@@ -438,6 +437,22 @@ def _text(value: Any, label: str, limit: int, required: bool = False) -> str | N
     if len(text) > limit:
         raise ValidationError(f"{label} : {limit} caractères au plus ({len(text)} saisis).")
     return text or None
+
+
+def _date(value: Any, where: str) -> dt.date:
+    """A date from a form or a table: a date, a timestamp, or ISO text ('2024-06-28', '2024-06-28T00:00:00')."""
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError as exc:
+            raise ValidationError(f"{where} : « {value.strip()[:30]} » n'est pas une date (jj/mm/aaaa).") from exc
+    if value is None or value != value:  # None, NaN or pandas' NaT (a table's empty cell)
+        raise ValidationError(f"{where} : la date est obligatoire.")
+    if isinstance(value, dt.datetime):  # a pandas Timestamp too
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise ValidationError(f"{where} : la date est obligatoire.")
 
 
 def _integer(value: Any) -> int | None:
