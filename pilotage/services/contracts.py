@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -80,7 +81,11 @@ def create_contract(
                      after=audit.snapshot(contract))
         return contract.id
 
-    return run_write(session, write)
+    try:
+        return run_write(session, write)
+    except IntegrityError as exc:  # another administrator created a contract of the same name at the same time
+        raise ConflictError("Un contrat du même nom vient d'être créé par quelqu'un d'autre : rien n'a été "
+                            "enregistré. Rechargez la page.") from exc
 
 
 def update_contract(

@@ -10,12 +10,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pilotage import audit
 from pilotage.boundaries import OFFICIAL_CODE_MAX, normalise_code
 from pilotage.boundary_files import read_boundary_file
-from pilotage.errors import ValidationError
+from pilotage.errors import ConflictError, ValidationError
 from pilotage.formats import KIND_LABELS, plural
 from pilotage.geometry import GeometryError, clean_geometry, display_geometry
 from pilotage.models import Contract, Neighbourhood
@@ -131,7 +132,7 @@ def create_from_qpv_file(
             created.append(label)
         return QpvImportReport(tuple(created), tuple(updated), tuple(skipped))
 
-    return run_write(session, write)
+    return _written(session, write)
 
 
 def create_neighbourhood(
@@ -171,7 +172,7 @@ def create_neighbourhood(
                      after=audit.snapshot(hood))
         return hood.id
 
-    return run_write(session, write)
+    return _written(session, write)
 
 
 def update_neighbourhood(
@@ -235,6 +236,18 @@ def set_neighbourhood_archived(session: Session, actor: Actor, neighbourhood_id:
 
 
 # Helpers --------------------------------------------------------------------------------------
+
+SIMULTANEOUS_CREATION = ("Quelqu'un vient d'ajouter des quartiers à ce contrat en même temps que vous : rien n'a été "
+                         "créé. Rechargez la page pour voir la liste à jour, puis recommencez.")
+
+
+def _written(session: Session, write):
+    """run_write, where two creations at once (the same slug claimed twice) tell the user instead of failing."""
+    try:
+        return run_write(session, write)
+    except IntegrityError as exc:
+        raise ConflictError(SIMULTANEOUS_CREATION) from exc
+
 
 
 def _contract_hoods(session: Session, contract_id: int) -> list[Neighbourhood]:

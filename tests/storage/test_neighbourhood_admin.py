@@ -298,3 +298,17 @@ def test_an_archived_neighbourhood_leaves_lists_tiles_and_maps_but_keeps_its_his
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "neighbourhood",
                                                               AuditEvent.object_id == planoise.id)).all()
     assert actions[-2:] == ["archive", "restore"]
+
+
+def test_two_administrators_creating_the_same_qpv_at_once_get_a_french_message(session, monkeypatch):
+    contract_id = new_contract(session)
+    create(session, contract_id, "qpv_2024_extrait.geojson")
+    events = count(session, AuditEvent)
+    # The second read the contract before the first committed: it claims the same slugs.
+    monkeypatch.setattr(services, "_contract_hoods", lambda session, contract_id: [])
+
+    with pytest.raises(ConflictError, match="Quelqu'un vient d'ajouter des quartiers à ce contrat en même temps"):
+        create(session, contract_id, "qpv_2024_extrait.geojson")
+
+    assert len(hoods(session, contract_id)) == 5
+    assert count(session, AuditEvent) == events
