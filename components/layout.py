@@ -81,17 +81,35 @@ def source_line(source: str | None, prefix: str = "Source") -> None:
 
 def contract_label(contract: ContractSummary) -> str:
     status = CONTRACT_STATUS_LABELS.get(contract.status, contract.status)
-    return f"{contract.start_year}-{contract.end_year} · {contract.territory} ({status})"
+    archived = " · archivé" if contract.archived else ""
+    return f"{contract.start_year}-{contract.end_year} · {contract.territory} ({status}){archived}"
+
+
+ARCHIVED_NOTICE = ("Contrat archivé : il reste consultable, mais n'est plus proposé par défaut dans la liste des "
+                   "contrats.")
 
 
 def select_contract() -> ContractSummary | None:
-    """The contract chosen in the sidebar, kept in the URL (?contrat=slug)."""
-    contracts = {c.slug: c for c in data.read(contract_queries.list_contracts)}
-    if not contracts:
+    """The contract chosen in the sidebar, kept in the URL (?contrat=slug).
+
+    Archived contracts are offered only when the URL names one or the user asks to see them."""
+    every = {c.slug: c for c in data.read(contract_queries.list_contracts, include_archived=True)}
+    if not every:
         st.info("Aucun contrat n'est encore chargé.")
+        return None
+    show_archived = False
+    if any(c.archived for c in every.values()):
+        show_archived = st.sidebar.checkbox("Afficher les contrats archivés", key=state.PREFIX + "show_archived")
+    wanted = st.query_params.get("contrat")
+    contracts = {slug: c for slug, c in every.items() if show_archived or not c.archived or slug == wanted}
+    if not contracts:
+        st.info("Tous les contrats sont archivés : cochez « Afficher les contrats archivés » dans la barre latérale "
+                "pour les consulter.")
         return None
     key = state.PREFIX + "contract_select"
     on_change = state.bind_to_url(key, "contrat", list(contracts), next(iter(contracts)))
     slug = st.sidebar.selectbox("Contrat", list(contracts), format_func=lambda s: contract_label(contracts[s]),
                                 key=key, on_change=on_change)
+    if contracts[slug].archived:
+        st.sidebar.caption(ARCHIVED_NOTICE)
     return contracts[slug]

@@ -124,6 +124,8 @@ class Contract(Versioned, Sourced, Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     territory: Mapped[str] = mapped_column(String(200))
+    epci: Mapped[str | None] = mapped_column(String(200))  # the intercommunality that carries the contract
+    communes: Mapped[list | None] = mapped_column(JSON)  # [{"code": "25056", "name": "Besançon"}, ...]
     start_year: Mapped[int]
     end_year: Mapped[int]
     signed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -133,6 +135,8 @@ class Contract(Versioned, Sourced, Base):
     indicator_freshness_years: Mapped[int] = mapped_column(Integer, default=5)
     previous_contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # An archived contract stays readable (by its link) but is no longer offered in the contract selector.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(back_populates="contract")
     signatories: Mapped[list[Organisation]] = relationship(secondary=contract_signatory)
@@ -195,6 +199,8 @@ class Neighbourhood(Versioned, Sourced, Base):
     geometry_approximate: Mapped[bool] = mapped_column(Boolean, default=True)
     geometry_source: Mapped[str | None] = mapped_column(String(300))  # where the contours come from
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # An archived neighbourhood leaves the selectors, tiles and maps; its history (meetings, points) stays.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     contract: Mapped[Contract] = relationship(back_populates="neighbourhoods")
 

@@ -33,6 +33,7 @@ class ContractSummary:
     summary: str | None
     source: str | None
     staleness_months: int
+    archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,22 @@ class KeyFigures:
     meetings_held: int
 
 
-def list_contracts(session: Session) -> list[ContractSummary]:
-    """Every contract, current ones first in the data's order."""
-    rows = session.scalars(select(Contract).order_by(Contract.position, Contract.id))
+def list_contracts(session: Session, *, include_archived: bool = False) -> list[ContractSummary]:
+    """Every contract, current ones first in the data's order; archived ones only when asked."""
+    statement = select(Contract).order_by(Contract.position, Contract.id)
+    if not include_archived:
+        statement = statement.where(Contract.archived.is_(False))
     return [
         ContractSummary(c.id, c.slug, c.name, c.territory, c.start_year, c.end_year, c.status, c.summary,
-                        c.source, c.staleness_months)
-        for c in rows
+                        c.source, c.staleness_months, c.archived)
+        for c in session.scalars(statement)
     ]
+
+
+def find_contract(session: Session, *, slug: str) -> ContractSummary | None:
+    """The contract with this slug, archived or not (an archived contract stays readable by its link)."""
+    found = [c for c in list_contracts(session, include_archived=True) if c.slug == slug]
+    return found[0] if found else None
 
 
 def list_milestones(session: Session, *, contract_id: int) -> pd.DataFrame:
@@ -68,8 +77,11 @@ def list_milestones(session: Session, *, contract_id: int) -> pd.DataFrame:
     return frame(session, statement, ["date", "label", "kind", "source", "illustrative", "note"])
 
 
-def list_neighbourhoods(session: Session, *, contract_id: int | None = None) -> pd.DataFrame:
-    """Neighbourhoods with their figures, their projet de quartier's priorities and other programmes' measures."""
+def list_neighbourhoods(session: Session, *, contract_id: int | None = None,
+                        include_archived: bool = False) -> pd.DataFrame:
+    """Neighbourhoods with their figures, their projet de quartier's priorities and other programmes' measures.
+
+    Archived neighbourhoods are left out (selectors, tiles) unless asked for."""
     in_project = Programme.kind == "projet_quartier"
     priority_count = (
         select(Programme.neighbourhood_id,
@@ -92,6 +104,8 @@ def list_neighbourhoods(session: Session, *, contract_id: int | None = None) -> 
     )
     if contract_id is not None:
         statement = statement.where(Neighbourhood.contract_id == contract_id)
+    if not include_archived:
+        statement = statement.where(Neighbourhood.archived.is_(False))
     return frame(session, statement, ["id", "contract_id", "contract", "contract_slug", "slug", "name", "kind",
                                        "commune", "population", "population_year", "population_source", "identity",
                                        "official_code", "priorities", "measures"])
@@ -100,11 +114,12 @@ def list_neighbourhoods(session: Session, *, contract_id: int | None = None) -> 
 def get_key_figures(session: Session, *, contract_id: int) -> KeyFigures:
     """The contract's headline counts."""
     by_kind = dict(session.execute(
-        select(Neighbourhood.kind, func.count()).where(Neighbourhood.contract_id == contract_id)
+        select(Neighbourhood.kind, func.count()).where(Neighbourhood.contract_id == contract_id,
+                                                       Neighbourhood.archived.is_(False))
         .group_by(Neighbourhood.kind)
     ).all())
     qpv = select(Neighbourhood.population).where(Neighbourhood.contract_id == contract_id,
-                                                  Neighbourhood.kind == "qpv")
+                                                  Neighbourhood.kind == "qpv", Neighbourhood.archived.is_(False))
     populations = list(session.scalars(qpv))
     known = [p for p in populations if p is not None]
 

@@ -312,7 +312,8 @@ def _rule_rows(rule: GovernanceRule, meetings: list[Meeting], hoods: list[Neighb
 
 def _revue_neighbourhoods(session: Session, contract_id: int) -> list[Neighbourhood]:
     """Neighbourhoods with a projet de quartier (the revue rule is per projet de quartier), else the QPV."""
-    statement = select(Neighbourhood).where(Neighbourhood.contract_id == contract_id).order_by(Neighbourhood.position)
+    statement = (select(Neighbourhood).where(Neighbourhood.contract_id == contract_id,
+                                             Neighbourhood.archived.is_(False)).order_by(Neighbourhood.position))
     with_project = select(Programme.neighbourhood_id).where(Programme.kind == "projet_quartier")
     hoods = list(session.scalars(statement.where(Neighbourhood.id.in_(with_project))))
     return hoods or list(session.scalars(statement.where(Neighbourhood.kind == "qpv")))

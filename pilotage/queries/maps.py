@@ -26,7 +26,7 @@ def list_map_neighbourhoods(session: Session, *, contract_id: int | None = None,
                        Neighbourhood.population_year, Neighbourhood.official_code, Neighbourhood.geometry,
                        Neighbourhood.geometry_approximate, Neighbourhood.geometry_source, Neighbourhood.version)
     if contract_id is not None:
-        statement = statement.where(Neighbourhood.contract_id == contract_id)
+        statement = statement.where(Neighbourhood.contract_id == contract_id, Neighbourhood.archived.is_(False))
     if neighbourhood_id is not None:
         statement = statement.where(Neighbourhood.id == neighbourhood_id)
     return frame(session, statement.order_by(Neighbourhood.position, Neighbourhood.id), NEIGHBOURHOOD_COLUMNS)
@@ -94,6 +94,7 @@ def list_latest_values(session: Session, *, indicator_id: int) -> pd.DataFrame:
 
 def list_boundary_targets(session: Session, *, contract_id: int) -> tuple[tuple[Target, int], ...]:
     """The contract's neighbourhoods as the boundary matching sees them, with their versions."""
-    hoods = session.scalars(select(Neighbourhood).where(Neighbourhood.contract_id == contract_id)
+    hoods = session.scalars(select(Neighbourhood).where(Neighbourhood.contract_id == contract_id,
+                                                        Neighbourhood.archived.is_(False))
                             .order_by(Neighbourhood.position, Neighbourhood.id))
     return tuple((Target(h.id, h.name, h.commune, h.official_code), h.version) for h in hoods)

@@ -230,7 +230,8 @@ def list_neighbourhood_states(session: Session, *, contract_id: int, today: dt.d
                    ["neighbourhood_id", "meeting_id", "date"])
     last_revue = {int(r.neighbourhood_id): (r.date, int(r.meeting_id)) for r in revues.itertuples()}
     points = list_points(session, contract_id=contract_id)
-    hoods = frame(session, select(Neighbourhood.id, Neighbourhood.name).where(Neighbourhood.contract_id == contract_id)
+    hoods = frame(session, select(Neighbourhood.id, Neighbourhood.name).where(Neighbourhood.contract_id == contract_id,
+                                                                              Neighbourhood.archived.is_(False))
                   .order_by(Neighbourhood.position, Neighbourhood.name), ["neighbourhood_id", "name"])
     rows = []
     for hood in hoods.itertuples():

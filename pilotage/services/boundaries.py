@@ -49,7 +49,8 @@ def import_boundaries(
     contract = get_or_fail(session, Contract, contract_id, "Contrat")
     boundary_file = read_boundary_file(filename, content)
     _check_columns(boundary_file.property_names, columns)
-    hoods = list(session.scalars(select(Neighbourhood).where(Neighbourhood.contract_id == contract.id)
+    hoods = list(session.scalars(select(Neighbourhood).where(Neighbourhood.contract_id == contract.id,
+                                                             Neighbourhood.archived.is_(False))
                                  .order_by(Neighbourhood.position, Neighbourhood.id)))
     plan = plan_import(boundary_file, targets_of(hoods), columns)
     _refuse_unless_ready(plan)
