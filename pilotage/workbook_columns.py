@@ -67,6 +67,12 @@ def text(model: type, key: str, header: str, help_text: str, **options) -> Colum
     return Column(key, header, help_text, limit=_limit(model, key), **options)
 
 
+def archived(what: str) -> Column:
+    """The archive flag of a row: archived objects leave lists and counts, their history stays."""
+    return Column("archived", "Archivé", f"oui si {what} est archivé (retiré des listes, son historique gardé), "
+                  "sinon non ou vide.", kind="bool")
+
+
 def sourced(model: type) -> tuple[Column, ...]:
     """The three columns of every row that cites a document."""
     return (text(model, "source", "Source", "Nom du document d'où vient la donnée."),
@@ -82,6 +88,9 @@ CONTRACT = Sheet("Contrat", "Une seule ligne : le contrat lui-même.", (
          "base."),
     text(M.Contract, "name", "Nom", "Nom complet du contrat.", required=True),
     text(M.Contract, "territory", "Territoire", "Territoire couvert (EPCI, commune).", required=True),
+    text(M.Contract, "epci", "EPCI", "Intercommunalité qui porte le contrat."),
+    Column("communes", "Communes (JSON)", 'Communes du contrat en JSON : [{"code": "25056", "name": "Besançon"}].',
+           kind="json"),
     Column("start_year", "Année de début", "Première année du contrat (2024).", kind="int", required=True,
            minimum=1900, maximum=2200),
     Column("end_year", "Année de fin", "Dernière année du contrat (2030).", kind="int", required=True,
@@ -96,6 +105,7 @@ CONTRACT = Sheet("Contrat", "Une seule ligne : le contrat lui-même.", (
            "signalée.", kind="int", required=True, minimum=1, maximum=100),
     Column("previous_contract", "Contrat précédent", "Identifiant du contrat que celui-ci prolonge, s'il est dans "
            "la base.", limit=_limit(M.Contract, "slug")),
+    archived("le contrat"),
     *sourced(M.Contract),
 ), key=("slug",))
 ORGANISATIONS = Sheet("Organisations", "Partenaires signataires, porteurs, organisations présentes aux instances "
@@ -149,6 +159,7 @@ NEIGHBOURHOODS = Sheet("Quartiers", "QPV, quartiers fragiles et quartiers en vei
     Column("geometry_approximate", "Contours approximatifs", "oui si les contours (onglet Contours) sont "
            "approximatifs.", kind="bool"),
     text(M.Neighbourhood, "geometry_source", "Source des contours", "D'où viennent les contours."),
+    archived("le quartier"),
     *sourced(M.Neighbourhood),
 ), key=("slug",))
 CONTOURS = Sheet("Contours", "Les contours des quartiers en texte GeoJSON (longitude, latitude WGS 84). Un "
@@ -168,6 +179,7 @@ FRAMEWORK = Sheet("Cadre", "L'arbre du socle commun : axes, objectifs, sous-obje
            limit=_limit(M.FrameworkNode, "code")),
     text(M.FrameworkNode, "level", "Niveau", "axe, objectif, sous-objectif…", required=True),
     text(M.FrameworkNode, "title", "Intitulé", "Intitulé du nœud.", required=True),
+    archived("le nœud"),
     *sourced(M.FrameworkNode),
 ), key=("code",))
 PROGRAMMES = Sheet("Programmes", "Projets de quartier, pactes, protocoles, dans l'ordre d'affichage.", (
@@ -190,6 +202,7 @@ PRIORITIES = Sheet("Priorités", "Les priorités ou mesures de chaque programme,
     text(M.Priority, "number", "Numéro", "Tel qu'imprimé (1, Mesure 10)."),
     text(M.Priority, "text", "Texte", "Texte de la priorité.", required=True),
     Column("framework", "Cadre", "Codes des nœuds du cadre séparés par « ; ».", kind="list", ref="Cadre"),
+    archived("la priorité"),
     *sourced(M.Priority),
 ), key=("programme", "rank"))
 INDICATORS = Sheet("Indicateurs", "Les indicateurs du portrait, groupés par thème dans l'ordre d'affichage.", (
@@ -223,6 +236,7 @@ FACILITIES = Sheet("Équipements", "Centres sociaux, EVS, écoles… montrés su
     Column("location_approximate", "Position approximative", "oui ou non.", kind="bool"),
     Column("neighbourhoods", "Quartiers", "Identifiants des quartiers desservis, séparés par « ; ».", kind="list",
            ref="Quartiers"),
+    archived("l'équipement"),
     *sourced(M.Facility),
 ))
 SWOT_ANALYSES = Sheet("Analyses FFOM", "Les versions datées des FFOM de chaque quartier.", (

@@ -49,6 +49,10 @@ def _values(obj, *names: str) -> dict:
     return {name: getattr(obj, name) for name in (*names, *SOURCED) if hasattr(obj, name)}
 
 
+def _json_text(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def _joined(items) -> str | None:
     return LIST_SEPARATOR.join(items) or None
 
@@ -82,7 +86,8 @@ class _Reader:
         previous = self.session.get(Contract, c.previous_contract_id) if c.previous_contract_id else None
         self.records["Contrat"].append({**_values(c, "slug", "name", "territory", "start_year", "end_year",
                                                   "signed_on", "status", "summary", "staleness_months",
-                                                  "indicator_freshness_years"),
+                                                  "indicator_freshness_years", "epci", "archived"),
+                                        "communes": _json_text(c.communes),
                                         "previous_contract": previous.slug if previous else None})
         self.milestones_and_areas()
         self.neighbourhoods()
@@ -113,7 +118,7 @@ class _Reader:
         for hood in hoods:
             self.records["Quartiers"].append(_values(
                 hood, "slug", "name", "kind", "official_code", "commune", "population", "population_year",
-                "population_source", "identity", "geometry_approximate", "geometry_source"))
+                "population_source", "identity", "geometry_approximate", "geometry_source", "archived"))
             for part, body in enumerate(contour_parts(hood.geometry) if hood.geometry else [], start=1):
                 self.records["Contours"].append({"neighbourhood": hood.slug, "part": part, "geojson": body})
 
@@ -129,7 +134,7 @@ class _Reader:
         def walk(parent_id: int | None) -> None:
             for node in children.get(parent_id, []):
                 self.node_order[node.id] = len(self.node_order)
-                self.records["Cadre"].append({**_values(node, "code", "level", "title"),
+                self.records["Cadre"].append({**_values(node, "code", "level", "title", "archived"),
                                               "parent": self.nodes.get(node.parent_id)})
                 walk(node.id)
 
@@ -157,7 +162,7 @@ class _Reader:
             for rank, priority in enumerate(by_programme.get(programme.id, []), start=1):
                 self.priority_refs[priority.id] = f"{programme.slug}#{rank}"
                 codes = sorted(links.get(priority.id, []), key=lambda pair: pair[0])
-                self.records["Priorités"].append({**_values(priority, "heading", "number", "text"),
+                self.records["Priorités"].append({**_values(priority, "heading", "number", "text", "archived"),
                                                   "programme": programme.slug, "rank": rank,
                                                   "framework": _joined(code for _, code in codes)})
 
@@ -197,7 +202,7 @@ class _Reader:
             slugs = sorted((h for h in facility.neighbourhoods), key=lambda h: (h.position, h.id))
             self.records["Équipements"].append({
                 **_values(facility, "name", "kind", "commune", "address", "latitude", "longitude",
-                          "location_approximate"),
+                          "location_approximate", "archived"),
                 "neighbourhoods": _joined(h.slug for h in slugs)})
 
     def links(self, table, owner: str, target: str, owners: list[int]) -> dict[int, list[int]]:
@@ -257,8 +262,7 @@ class _Reader:
                 "neighbourhood": self.hoods.get(meeting.neighbourhood_id),
                 "programme": self.programme_slugs.get(meeting.programme_id),
                 "replaces": self.meeting_refs.get(meeting.replaces_id),
-                "running_order": None if meeting.running_order is None else json.dumps(
-                    meeting.running_order, ensure_ascii=False)})
+                "running_order": _json_text(meeting.running_order)})
         attendance = list(self.session.scalars(select(Attendance).join(Meeting).where(
             Meeting.contract_id == self.contract.id).order_by(Attendance.id)))
         for row in sorted(attendance, key=lambda a: (meeting_order[a.meeting_id], a.id)):

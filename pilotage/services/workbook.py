@@ -126,8 +126,9 @@ def check_contract_workbook(session: Session, actor: Actor, *, content: bytes) -
 
 def _contract(session: Session, report: WorkbookReport, row: dict) -> Contract:
     fields = {k: row[k] for k in ("slug", "name", "territory", "start_year", "end_year", "signed_on", "status",
-                                  "summary", "staleness_months", "indicator_freshness_years", "source", "note")}
-    fields["illustrative"] = bool(row["illustrative"])
+                                  "summary", "staleness_months", "indicator_freshness_years", "source", "note", "epci",
+                                  "communes")}
+    fields["illustrative"], fields["archived"] = bool(row["illustrative"]), bool(row["archived"])
     previous = row["previous_contract"]
     fields["previous_contract_id"] = session.scalar(select(Contract.id).where(Contract.slug == previous)) \
         if previous else None

@@ -91,7 +91,8 @@ class WorkbookWriter:
             contract_id=self.contract.id, position=i, geometry=r["geometry"],
             geometry_approximate=_flag(r["geometry_approximate"]),
             **{k: r[k] for k in ("slug", "name", "kind", "official_code", "commune", "population", "population_year",
-                                 "population_source", "identity", "geometry_source")}, **_sourced(r))
+                                 "population_source", "identity", "geometry_source")},
+            archived=bool(r["archived"]), **_sourced(r))
             for i, r in enumerate(self.records["Quartiers"])], "quartiers")
         self.hoods = {h.slug: h for h in hoods}
 
@@ -116,7 +117,7 @@ class WorkbookWriter:
             nodes = self.add([FrameworkNode(
                 contract_id=self.contract.id, code=r["code"], level=r["level"], depth=level, title=r["title"],
                 position=positions[r["code"]], parent_id=self.nodes[r["parent"]].id if r["parent"] else None,
-                **_sourced(r)) for r in by_depth[level]], "nœuds du cadre")
+                archived=bool(r["archived"]), **_sourced(r)) for r in by_depth[level]], "nœuds du cadre")
             self.nodes.update((node.code, node) for node in nodes)
 
     def programmes(self) -> None:
@@ -139,7 +140,8 @@ class WorkbookWriter:
                 self.priorities[f"{programme.slug}#{row['rank']}"] = Priority(
                     programme_id=programme.id, heading=row["heading"], heading_position=heading_position,
                     number=row["number"], position=position, text=row["text"],
-                    framework_nodes=[self.nodes[code] for code in row["framework"]], **_sourced(row))
+                    framework_nodes=[self.nodes[code] for code in row["framework"]], archived=bool(row["archived"]),
+                    **_sourced(row))
         self.add(list(self.priorities.values()), "priorités")
         self.add([GovernanceRule(
             contract_id=self.contract.id, meeting_kind=r["meeting_kind"], scope=r["scope"],
@@ -171,7 +173,7 @@ class WorkbookWriter:
     def facilities(self) -> None:
         self.add([Facility(
             contract_id=self.contract.id, location_approximate=_flag(r["location_approximate"]),
-            neighbourhoods=[self.hoods[slug] for slug in r["neighbourhoods"]],
+            neighbourhoods=[self.hoods[slug] for slug in r["neighbourhoods"]], archived=bool(r["archived"]),
             **{k: r[k] for k in ("name", "kind", "commune", "address", "latitude", "longitude")}, **_sourced(r))
             for r in self.records["Équipements"]], "équipements")
 

@@ -15,7 +15,7 @@ from pilotage.workbook_columns import SHEETS
 from tests.contract_workbooks import cells, edited, export, row_counts
 from tests.factories import admin_actor, contract, make_user
 
-PREVIOUS_CELL = ("Contrat", 1, 10)  # sheet, line index (0 = headers), column index of « Contrat précédent »
+PREVIOUS_CELL = ("Contrat", 1, 12)  # sheet, line index (0 = headers), column index of « Contrat précédent »
 
 
 def test_the_besancon_workbook_has_every_sheet_and_its_rows(session):
@@ -53,6 +53,26 @@ def test_round_trip_beside_the_other_contracts_is_identical(session):
     session.commit()
     import_contract_workbook(session, admin_actor(session), content=first)
     assert cells(export(session)) == cells(first)
+
+
+def test_archived_objects_and_the_contract_communes_come_back(session, empty_session):
+    besancon = contract(session, "gbm-2024-2030")
+    besancon.epci, besancon.communes = "Grand Besançon Métropole", [{"code": "25056", "name": "Besançon"}]
+    for model, column, value in ((models.Neighbourhood, models.Neighbourhood.slug, "battant"),
+                                 (models.Priority, models.Priority.id, None), (models.Facility, models.Facility.id, None)):
+        query = select(model).where(column == value) if value else select(model).order_by(column)
+        session.scalars(query).first().archived = True
+    session.commit()
+    first = export(session)
+    import_contract_workbook(empty_session, admin_actor(empty_session), content=first)
+    copy = contract(empty_session, "gbm-2024-2030")
+    assert copy.epci == "Grand Besançon Métropole" and copy.communes == [{"code": "25056", "name": "Besançon"}]
+    for model in (models.Neighbourhood, models.Priority, models.Facility):
+        assert empty_session.scalar(select(func.count()).select_from(model).where(model.archived)) == 1
+    before, after = cells(first), cells(export(empty_session))
+    sheet, line, column = PREVIOUS_CELL
+    after[sheet][line] = before[sheet][line]
+    assert after == before
 
 
 def test_the_import_writes_one_audit_row_and_bumps_the_data_version(session, empty_session):
