@@ -41,7 +41,8 @@ def unit_chart(rows: pd.DataFrame, unit: str) -> alt.FacetChart:
     end = axis_maximum(unit, rows["value"])
     scale = alt.Scale(domain=[0, end], nice=unit != "%", clamp=True)
     base = alt.Chart(rows).encode(
-        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelFontSize=14, labelLimit=240, labelColor=INK)),
+        y=alt.Y("row:N", title=None, sort=alt.EncodingSortField("row_order", op="min"),
+                axis=alt.Axis(labelFontSize=14, labelLimit=240, labelColor=INK)),
         tooltip=[alt.Tooltip("label:N", title="Indicateur"), alt.Tooltip("row:N", title="Territoire"),
                  alt.Tooltip("shown:N", title="Valeur"), alt.Tooltip("source_detail:N", title="Source statistique"),
                  alt.Tooltip("document_title:N", title="Document")],
@@ -74,14 +75,14 @@ def render(profile: NeighbourhoodProfile, portrait: pd.DataFrame) -> None:
         return
     df = prepare(portrait, profile.indicator_freshness_years, clock.today())
     df["title"] = _titles(df)
+    df["row_order"] = range(len(df))
     areas = list(dict.fromkeys(df.loc[df["area_kind"] != "quartier"].sort_values("area_position")["area"]))
     compared = " et ".join(areas) if areas else "les territoires de comparaison"
-    st.caption(f"Barres : les taux et montants que le document donne aussi pour {compared}, en bleu {profile.name}, "
-               f"en gris {compared} ; elles partent de zéro, les pourcentages sur une échelle de 0 à 100 %, les "
-               "montants d'une même unité sur une échelle commune. Chiffres : les effectifs, les évolutions et les "
-               "valeurs sans comparaison, avec leur année. Source statistique et document : au survol, sous chaque "
-               f"thème et dans le tableau. « Donnée ancienne » : valeur du quartier de plus de "
-               f"{profile.indicator_freshness_years} ans.")
+    st.caption(f"En chiffres : les effectifs, les évolutions et les valeurs sans comparaison, avec leur année. En "
+               f"barres : les taux et montants que le document donne aussi pour {compared} — {profile.name} en "
+               "bleu, les territoires de comparaison en gris —, à partir de zéro, sur une échelle de 0 à 100 % "
+               "pour les pourcentages. Sources sous chaque thème, au survol et dans le tableau. « Donnée "
+               f"ancienne » : valeur du quartier de plus de {profile.indicator_freshness_years} ans.")
     themes = list(dict.fromkeys(df.sort_values("theme_position")["theme"]))
     chart_tab, table_tab = st.tabs(["Graphiques", "Tableau"])
     with chart_tab:
@@ -120,12 +121,12 @@ def _figure_card(indicator: pd.DataFrame) -> str:
     first = indicator.iloc[0]
     value = own["figure"].iloc[0] if not own.empty and own["value"].notna().any() else "pas de donnée"
     year = own["year"].iloc[0] if not own.empty and isinstance(own["year"].iloc[0], str) else ""
-    detail = " · ".join(x for x in (year, own["source_detail"].iloc[0] if not own.empty
-                                    and isinstance(own["source_detail"].iloc[0], str) else "") if x)
+    statistic = own["source_detail"].iloc[0] if not own.empty else None
+    stale = "donnée ancienne" if bool(own["stale"].any()) else ""
+    detail = " · ".join(x for x in (year, statistic if isinstance(statistic, str) else "", stale) if x)
     compare = " · ".join(f"{r.row} : {r.shown}" for r in others.itertuples())
-    stale = " — donnée ancienne" if bool(own["stale"].any()) else ""
     return (f"<div class='pl-portrait-figure'><div class='pl-portrait-label'>{html.escape(first['label'])}"
-            f"{html.escape(stale)}</div><div class='pl-figure'>{html.escape(value)}</div>"
+            f"</div><div class='pl-figure'>{html.escape(value)}</div>"
             f"<div class='pl-source'>{html.escape(detail)}</div>"
             + (f"<div class='pl-portrait-compare'>{html.escape(compare)}</div>" if compare else "") + "</div>")
 

@@ -12,6 +12,7 @@ from pilotage import clock
 from pilotage.formats import KIND_LABELS, KIND_LABELS_PLURAL, format_date, format_number, plural
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries import progress as progress_queries
+from pilotage.sources import document_title
 
 TILE_COLUMNS = 4
 
@@ -31,6 +32,7 @@ def render() -> None:
 
 def _timeline(contract: contract_queries.ContractSummary) -> None:
     milestones = data.read(contract_queries.list_milestones, contract_id=contract.id)
+    milestones = milestones.assign(source=milestones["source"].map(document_title))
     today = clock.today()
     st.subheader(f"Période {contract.start_year}-{contract.end_year}")
     st.altair_chart(charts.contract_timeline(contract.start_year, contract.end_year, milestones, today),
@@ -43,7 +45,7 @@ def _timeline(contract: contract_queries.ContractSummary) -> None:
     with st.expander(f"Tous les jalons ({len(milestones)})"):
         for row in milestones.itertuples():
             flag = " — ⚠ date illustrative : " + row.note if row.illustrative and row.note else ""
-            st.markdown(f"- **{format_date(row.date)}** : {row.label}{flag} *(source : {row.source})*")
+            st.markdown(f"- **{format_date(row.date)}** : {row.label}{flag} *(source : {document_title(row.source)})*")
 
 
 def _key_figures(contract: contract_queries.ContractSummary) -> None:
