@@ -67,7 +67,7 @@ def test_a_planoise_revue_runs_through_figures_ffom_priorities_follow_ups_and_de
     assert "⚑ sans nouvelles" in words
     assert all(len(s.items) <= 5 for s in priorities.slides)
     assert {i.status.split(" ", 1)[1] for s in priorities.slides for i in s.items} <= {
-        "Sécurisé", "Atteignable", "Appui nécessaire", "Compromis", "Aucun point"}
+        "Sécurisé", "Atteignable", "Appui nécessaire", "Compromis", "Pas encore de point"}
     follow_ups = texts(seance.step("suites"))
     assert "✔ faite Proposer au comité de pilotage l’ajout d’une action de prévention des addictions" in follow_ups
     assert "⚠ en retard Recenser les lieux d’accès au numérique" in follow_ups  # older, still open
