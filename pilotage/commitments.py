@@ -39,4 +39,6 @@ def commitments_text(counts: Mapping[str, int], programmes: Mapping[str, int] | 
 def collective_noun(kinds: set[str]) -> str:
     """The noun of a set of commitments: 'priorité' or 'mesure' when all are alike, else 'engagement'."""
     nouns = {noun(k) for k in kinds}
-    return nouns.pop() if len(nouns) == 1 else "engagement"
+    if len(nouns) > 1:
+        return "engagement"
+    return nouns.pop() if nouns else "priorité"
