@@ -61,13 +61,17 @@ def neighbourhood_state_html(hood) -> str:
         return ""
     noun = hood.noun if isinstance(hood.noun, str) else "priorité"
     assessed = f"{hood.assessed} {_agreed('évalué', noun, hood.assessed)} sur {hood.total}"
+    months = hood.stale_months if pd.notna(hood.stale_months) else None
+    all_stale = hood.assessed and hood.stale >= hood.total > 1
+    if all_stale:  # the météo is only that of old points
+        every = "toutes" if noun in FEMININE_NOUNS else "tous"
+        assessed = f"au dernier point ; {every} {STALE_ICON} {stale_words(months)}"
     flags = []
     if hood.counts.get("compromis"):
         count = hood.counts["compromis"]
         word = _agreed("compromis", noun, count) if noun in FEMININE_NOUNS else "compromis"
         flags.append(f"{WEATHER_ICONS['compromis']} {count} {word}")
-    if hood.stale:
-        months = hood.stale_months if pd.notna(hood.stale_months) else None
+    if hood.stale and not all_stale:
         flags.append(f"{STALE_ICON} {hood.stale} {stale_words(months)}")
     flags_html = "".join(f"<span>{html.escape(f)}</span><br>" for f in flags)
     revue = (f"<div>{layout.badge(f'{STALE_ICON} Revue du {format_date(hood.last_revue_on)} sans point', 'stale')}"
