@@ -23,7 +23,6 @@ from pilotage.progress import (
     ItemState,
     PointInput,
     bulk_points,
-    freshness_text,
     roll_up,
     stale_words,
     unit_noun,
@@ -45,9 +44,9 @@ def weather_badge(weather: str | None) -> str:
     return layout.badge(weather_text(weather if known else None), f"w-{weather}" if known else "w-none")
 
 
-def stale_badge(last_on: dt.date | None, months: int | None = None) -> str:
-    """'⚑ Sans nouvelles depuis plus de 6 mois (dernier point : …)', or 'Pas encore de point'."""
-    return layout.badge(freshness_text(last_on, True, months), "stale")
+def stale_badge(months: int | None = None) -> str:
+    """'⚑ Sans nouvelles depuis plus de 6 mois' (the last point's date is said beside it)."""
+    return layout.badge(f"{STALE_ICON} {stale_words(months).capitalize()}", "stale")
 
 
 def _agreed(word: str, noun: str, count: int) -> str:
@@ -170,7 +169,7 @@ def _months(rows: pd.DataFrame) -> int | None:
 def _state(row) -> None:
     months = int(row.stale_months) if pd.notna(row.stale_months) else None
     last = row.recorded_on if isinstance(row.recorded_on, dt.date) else None
-    badges = weather_badge(row.weather) + (stale_badge(last, months) if row.stale and last else "")
+    badges = weather_badge(row.weather) + (stale_badge(months) if row.stale and last else "")
     when = f"Point du {format_date(last)}" if last else "Pas encore de point d'avancement"
     flag = layout.illustrative_badge() if row.point_illustrative else ""
     st.html(f"<div>{badges}</div><div class='pl-source'>{html.escape(when)} {flag}</div>")
