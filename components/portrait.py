@@ -79,10 +79,10 @@ def render(profile: NeighbourhoodProfile, portrait: pd.DataFrame) -> None:
     areas = list(dict.fromkeys(df.loc[df["area_kind"] != "quartier"].sort_values("area_position")["area"]))
     compared = " et ".join(areas) if areas else "les territoires de comparaison"
     st.caption(f"En chiffres : les effectifs, les évolutions et les valeurs sans comparaison, avec leur année. En "
-               f"barres : les taux et montants que le document donne aussi pour {compared} — {profile.name} en "
-               "bleu, les territoires de comparaison en gris —, à partir de zéro, sur une échelle de 0 à 100 % "
-               "pour les pourcentages. Sources sous chaque thème, au survol et dans le tableau. « Donnée "
-               f"ancienne » : valeur du quartier de plus de {profile.indicator_freshness_years} ans.")
+               f"barres : les taux et montants que le document donne aussi pour {compared}, à partir de zéro "
+               f"(pourcentages sur une échelle de 0 à 100 %) ; en bleu {profile.name}, en gris les territoires de "
+               "comparaison. Sources sous chaque thème, au survol et dans le tableau. « Donnée ancienne » : valeur "
+               f"du quartier de plus de {profile.indicator_freshness_years} ans.")
     themes = list(dict.fromkeys(df.sort_values("theme_position")["theme"]))
     chart_tab, table_tab = st.tabs(["Graphiques", "Tableau"])
     with chart_tab:
@@ -107,8 +107,11 @@ def _theme(rows: pd.DataFrame, name: str) -> None:
     if not shown.empty:
         sources = sorted({s for s in shown["source_detail"].dropna()})
         documents = list(dict.fromkeys(d for d in shown["document_title"] if d))
-        layout.source_line("; ".join(sources) + (" — " + " ; ".join(documents) if documents else ""),
-                           "Sources statistiques")
+        if sources:
+            layout.source_line("; ".join(sources) + (" — " + " ; ".join(documents) if documents else ""),
+                               "Sources statistiques")
+        elif documents:
+            layout.source_line(" ; ".join(documents))
     absent = rows[~rows["indicator_id"].isin(shown_ids)].drop_duplicates("indicator_id")
     if not absent.empty:
         st.markdown(f"**Non renseignés pour {layout.escape_markdown(name)}** (aucune valeur dans les documents) : "
