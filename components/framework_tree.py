@@ -23,7 +23,6 @@ TREE_CSS = """<style>
   .pl-tree ul { margin:0.1rem 0 0.3rem 1.4rem; padding-left:1rem; }
   .pl-tree li { font-size:0.95rem; color:#1f2937; }
 </style>"""
-SHORT_TEXT = 110
 
 
 def _links_html(links: pd.DataFrame) -> str:
@@ -34,9 +33,8 @@ def _links_html(links: pd.DataFrame) -> str:
         number = r.number if isinstance(r.number, str) and r.number else str(int(r.position) + 1)
         where = r.neighbourhood if isinstance(r.neighbourhood, str) and r.neighbourhood not in r.programme \
             else ""
-        text = r.text if len(r.text) <= SHORT_TEXT else r.text[: SHORT_TEXT - 1].rstrip() + "…"
         items.append(f"<li>{html.escape(r.programme)}{' — ' + html.escape(where) if where else ''}, "
-                     f"{html.escape(noun(r.programme_kind))} {html.escape(number)} : « {html.escape(text)} »</li>")
+                     f"{html.escape(noun(r.programme_kind))} {html.escape(number)} : « {html.escape(r.text)} »</li>")
     return "<ul>" + "".join(items) + "</ul>"
 
 
