@@ -39,6 +39,7 @@ def test_a_reader_reads_the_portrait_the_counts_and_the_framework(start_server, 
     page.screenshot(path=artifacts / f"portrait-planoise-logement-{size[0]}x{size[1]}.png")
 
     page.goto(f"{server.url}/?contrat=gbm-2024-2030")
+    settled(page)
     expect(page.locator(".pl-keyfigure", has_text="Priorités des projets de quartier")
            .locator(".pl-keyfigure-value")).to_have_text("64")
     expect(page.locator(".pl-keyfigure", has_text="Mesures du Pacte").locator(".pl-keyfigure-value")).to_have_text("30")
@@ -46,6 +47,7 @@ def test_a_reader_reads_the_portrait_the_counts_and_the_framework(start_server, 
 
     page.goto(f"{server.url}/?contrat=cadre-2015-2020")
     expect(page.get_by_role("heading", name="Cadre stratégique")).to_be_visible()
+    settled(page)  # a click on the tree while the page still runs would be undone by the redraw
     objective = page.locator(".pl-tree summary", has_text="Favoriser le bien vivre ensemble dans la diversité")
     expect(objective).to_be_visible()  # the axes start open on a contract that is only a framework
     operational = page.get_by_text("Améliorer la sécurité et faire reculer le sentiment d'insécurité")
