@@ -10,6 +10,7 @@ from components import data, state
 from pilotage.formats import CONTRACT_STATUS_LABELS
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries.contracts import ContractSummary
+from pilotage.sources import document_title
 
 CSS = """
 <style>
@@ -75,8 +76,9 @@ def illustrative_badge() -> str:
 
 
 def source_line(source: str | None, prefix: str = "Source") -> None:
+    """'Source : <document title>' in small type (a file name the data cites is shown by its document's title)."""
     if source:
-        st.html(f'<div class="pl-source">{html.escape(prefix)} : {html.escape(source)}</div>')
+        st.html(f'<div class="pl-source">{html.escape(prefix)} : {html.escape(document_title(source))}</div>')
 
 
 def contract_label(contract: ContractSummary) -> str:

@@ -10,6 +10,7 @@ import streamlit as st
 from components import layout
 from pilotage.formats import format_date
 from pilotage.programmes import PROGRAMME_KINDS
+from pilotage.sources import document_title
 
 
 def programme_header(programme) -> None:
@@ -19,7 +20,7 @@ def programme_header(programme) -> None:
     st.markdown(f"### {layout.escape_markdown(programme.name)}")
     title = f"« {html.escape(programme.title)} » · " if programme.title else ""
     st.html(f"<div class='pl-identity'>{html.escape(kind)}{adopted} · {title}source : "
-            f"{html.escape(programme.source or '—')}</div>")
+            f"{html.escape(document_title(programme.source) or '—')}</div>")
     if programme.discrepancy:
         st.warning(f"Écart relevé dans le document : {programme.discrepancy}", icon="⚠️")
 

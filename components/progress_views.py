@@ -16,8 +16,8 @@ from pilotage.permissions import EDIT, Actor, can
 from pilotage.progress import (
     COMMENT_FIELDS,
     COMMENT_LABELS,
+    FEMININE_NOUNS,
     STALE_ICON,
-    STALE_LABEL,
     WEATHER_HINTS,
     WEATHER_ICONS,
     WEATHERS,
@@ -25,6 +25,7 @@ from pilotage.progress import (
     PointInput,
     bulk_points,
     roll_up,
+    stale_words,
     unit_noun,
     weather_from_label,
     weather_text,
@@ -44,29 +45,41 @@ def weather_badge(weather: str | None) -> str:
     return layout.badge(weather_text(weather if known else None), f"w-{weather}" if known else "w-none")
 
 
-def stale_badge(last_on: dt.date | None) -> str:
-    since = f" depuis le {format_date(last_on)}" if isinstance(last_on, dt.date) else " : aucun point"
-    return layout.badge(f"{STALE_ICON} {STALE_LABEL}{since}", "stale")
+def stale_badge(months: int | None = None) -> str:
+    """'⚑ Sans nouvelles depuis plus de 6 mois' (the last point's date is said beside it)."""
+    return layout.badge(f"{STALE_ICON} {stale_words(months).capitalize()}", "stale")
+
+
+def _agreed(word: str, noun: str, count: int) -> str:
+    """'évaluée', 'évalués'...: a past participle agreeing with the commitments' noun and their number."""
+    return word + ("e" if noun in FEMININE_NOUNS else "") + ("s" if count > 1 else "")
 
 
 def neighbourhood_state_html(hood) -> str:
     """A neighbourhood's overall state for its tile: météo badge, the counts behind it, a silent last revue."""
     if hood is None or not hood.total:
         return ""
-    assessed = f"{hood.assessed} évaluée{'s' if hood.assessed > 1 else ''} sur {hood.total}"
+    noun = hood.noun if isinstance(hood.noun, str) else "priorité"
+    assessed = f"{hood.assessed} {_agreed('évalué', noun, hood.assessed)} sur {hood.total}"
+    months = hood.stale_months if pd.notna(hood.stale_months) else None
+    all_stale = hood.assessed and hood.stale >= hood.total > 1
+    if all_stale:  # the météo is only that of old points
+        every = "toutes" if noun in FEMININE_NOUNS else "tous"
+        assessed = f"au dernier point ; {every} {STALE_ICON} {stale_words(months)}"
     flags = []
     if hood.counts.get("compromis"):
-        flags.append(f"{WEATHER_ICONS['compromis']} {hood.counts['compromis']} compromise"
-                     f"{'s' if hood.counts['compromis'] > 1 else ''}")
-    if hood.stale:
-        flags.append(f"{STALE_ICON} {hood.stale} sans nouvelles")
-    flags_html = "".join(f"<span style='white-space:nowrap'>{html.escape(f)}</span> " for f in flags)
+        count = hood.counts["compromis"]
+        word = _agreed("compromis", noun, count) if noun in FEMININE_NOUNS else "compromis"
+        flags.append(f"{WEATHER_ICONS['compromis']} {count} {word}")
+    if hood.stale and not all_stale:
+        flags.append(f"{STALE_ICON} {hood.stale} {stale_words(months)}")
+    flags_html = "".join(f"<span>{html.escape(f)}</span><br>" for f in flags)
     revue = (f"<div>{layout.badge(f'{STALE_ICON} Revue du {format_date(hood.last_revue_on)} sans point', 'stale')}"
              "</div>" if hood.revue_without_points else "")
     weather = hood.weather if isinstance(hood.weather, str) else None
-    return (f"<div style='margin-top:0.3rem'>{weather_badge(weather)}<span class='pl-identity' "
-            f"style='white-space:nowrap'>{html.escape(assessed)}</span></div>"
-            f"<div class='pl-identity'>{flags_html}</div>{revue}")
+    flag = layout.illustrative_badge() if hood.illustrative else ""
+    return (f"<div style='margin-top:0.3rem'>{weather_badge(weather)}{flag}</div><div class='pl-identity'>"
+            f"{html.escape(assessed)}</div><div class='pl-identity'>{flags_html}</div>{revue}")
 
 
 def render_neighbourhood_state(neighbourhood_id: int) -> None:
@@ -80,7 +93,9 @@ def render_neighbourhood_state(neighbourhood_id: int) -> None:
     if mine.empty or not mine.iloc[0].total:
         return
     row = mine.iloc[0]
-    st.html(f"<div class='pl-identity'><strong>État du quartier</strong> : {html.escape(row.summary)}</div>")
+    flag = layout.illustrative_badge() if row.illustrative else ""
+    st.html(f"<div class='pl-identity'>{flag}<strong>État du quartier</strong> ({html.escape(row.composition)}) : "
+            f"{html.escape(row.summary)}</div>")
     if row.revue_without_points:
         st.warning(f"{STALE_ICON} La dernière revue de projet ({format_date(row.last_revue_on)}) n'a produit aucun "
                    "point d'avancement.", icon=":material/warning:")
@@ -121,7 +136,7 @@ def render_programme_progress(programme_id: int, actor: Actor | None) -> None:
     rolled = roll_up(item_states(states))
     flag = layout.illustrative_badge() if states["point_illustrative"].any() else ""
     st.html(f"<div class='pl-identity'>{flag}<strong>État du programme</strong> : "
-            f"{html.escape(rolled.summary(unit_noun(programme.kind)))}</div>")
+            f"{html.escape(rolled.summary(unit_noun(programme.kind), stale_months=_months(states)))}</div>")
     show_notice()
     for _, rows in states.groupby("heading_position", sort=True):
         heading = rows["heading"].iloc[0]
@@ -146,10 +161,17 @@ def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:
             _timeline(history)
 
 
+def _months(rows: pd.DataFrame) -> int | None:
+    """The contract's staleness threshold carried by priority-state rows (None: not followed)."""
+    known = rows["stale_months"].dropna() if "stale_months" in rows else pd.Series(dtype=object)
+    return int(known.iloc[0]) if not known.empty else None
+
+
 def _state(row) -> None:
+    months = int(row.stale_months) if pd.notna(row.stale_months) else None
     last = row.recorded_on if isinstance(row.recorded_on, dt.date) else None
-    badges = weather_badge(row.weather) + (stale_badge(last) if row.stale else "")
-    when = f"Point du {format_date(last)}" if last else "Aucun point d'avancement"
+    badges = weather_badge(row.weather) + (stale_badge(months) if row.stale and last else "")
+    when = f"Point du {format_date(last)}" if last else "Pas encore de point d'avancement"
     flag = layout.illustrative_badge() if row.point_illustrative else ""
     st.html(f"<div>{badges}</div><div class='pl-source'>{html.escape(when)} {flag}</div>")
     if row.progress is not None:

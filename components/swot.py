@@ -14,6 +14,7 @@ from pilotage.permissions import EDIT, Actor, can
 from pilotage.queries import swot as swot_queries
 from pilotage.queries.neighbourhoods import NeighbourhoodProfile
 from pilotage.services import swot as swot_services
+from pilotage.sources import document_title
 
 QUADRANT_TITLES = {"forces": ":material/add_circle: Forces", "faiblesses": ":material/remove_circle: Faiblesses",
                    "opportunites": ":material/trending_up: Opportunités",
@@ -53,7 +54,7 @@ def render(profile: NeighbourhoodProfile, actor: Actor) -> None:
 def _version_banner(analysis: pd.Series) -> None:
     parts = [f"Statut : {STATUS_LABELS.get(analysis.status, analysis.status)}"]
     if analysis.source:
-        parts.append(f"source : {analysis.source}")
+        parts.append(f"source : {document_title(analysis.source)}")
     text = html.escape(" · ".join(parts))
     flag = layout.illustrative_badge() if analysis.illustrative else ""
     note = f"<div class='pl-source'>{html.escape(analysis.note)}</div>" if analysis.note else ""
@@ -74,7 +75,8 @@ def _grid(items: pd.DataFrame, editable: bool, profile: NeighbourhoodProfile, an
 
 def _item(item, editable: bool, profile: NeighbourhoodProfile, first: bool, last: bool) -> None:
     flag = layout.illustrative_badge() if item.illustrative else ""
-    origin = " — ".join(x for x in (f"« {item.quote} »" if item.quote else None, item.source, item.note) if x)
+    quote = f"« {item.quote} »" if item.quote else None
+    origin = " — ".join(x for x in (quote, document_title(item.source), item.note) if x)
     links = [*(f"Indicateur : {label}" for label in item.indicator_labels),
              *(f"Priorité : {label}" for label in item.priority_labels)]
     link_html = "".join(f"<div class='pl-source pl-link'>{html.escape(_short(link))}</div>" for link in links)

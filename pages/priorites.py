@@ -11,16 +11,20 @@ import streamlit as st
 
 from components import charts, data, layout, links, progress_matrix, progress_sheet, progress_views, state
 from pilotage import clock
+from pilotage.commitments import collective_noun, commitments_text
 from pilotage.formats import format_date, format_percent
 from pilotage.progress import (
     NO_POINT_ICON,
     NO_POINT_LABEL,
+    RECENT_LABEL,
     STALE_ICON,
     WEATHER_HINTS,
     WEATHERS,
+    freshness_text,
     group_roll_ups,
     quarter_ends,
     roll_up,
+    stale_words,
     weather_distribution,
     weather_text,
 )
@@ -36,7 +40,7 @@ FIGURES_CSS = """<style>
   .pl-figure-box { min-width:7rem; }
 </style>"""
 FRESHNESS = {"toutes": "Toutes", "sans_nouvelles": f"{STALE_ICON} Sans nouvelles seulement",
-             "a_jour": "À jour seulement"}
+             "a_jour": f"{RECENT_LABEL} seulement"}
 NO_WEATHER = "aucun"
 RULE = ("Chaque priorité compte pour la météo de son dernier point, même ancien (elle est alors aussi comptée "
         "« sans nouvelles »). L'état d'un ensemble (un quartier, un objectif, un programme) est la moyenne de ces "
@@ -88,10 +92,13 @@ def render() -> None:
 
 def _intro(states: pd.DataFrame, contract: ContractSummary) -> None:
     legend = " · ".join(weather_text(w) for w in WEATHERS)
-    parts = [f"Météo : {legend} · {STALE_ICON} Sans nouvelles : aucun point depuis plus de "
-             f"{contract.staleness_months} mois."]
+    kinds = states["programme_kind"].value_counts().to_dict()
+    programmes = states.drop_duplicates("programme_id")["programme_kind"].value_counts().to_dict()
+    parts = [f"<strong>{html.escape(commitments_text(kinds, programmes))}</strong>",
+             f"Météo : {legend} · {NO_POINT_ICON} {NO_POINT_LABEL} · {STALE_ICON} Sans nouvelles : aucun point depuis "
+             f"plus de {contract.staleness_months} mois."]
     if states["point_illustrative"].any():
-        parts.insert(0, layout.illustrative_badge() + "Les points d'avancement de ce contrat sont illustratifs : "
+        parts.insert(1, layout.illustrative_badge() + "Les points d'avancement de ce contrat sont illustratifs : "
                      "les documents n'en donnent aucun.")
     st.html("".join(f"<div class='pl-identity'>{part}</div>" for part in parts))
 
@@ -135,10 +142,13 @@ def _apply(states: pd.DataFrame, matrix: FrameworkMatrix, filters: Filters) -> p
 
 def _summary(shown: pd.DataFrame, contract: ContractSummary, today: dt.date) -> None:
     rolled = roll_up(progress_views.item_states(shown))
-    st.markdown(f"**État de la sélection** : {layout.escape_markdown(rolled.summary())}")
+    months = contract.staleness_months if contract.status == "en_cours" else None
+    summary = rolled.summary(collective_noun(set(shown["programme_kind"])), stale_months=months)
+    flag = layout.illustrative_badge() if shown["point_illustrative"].any() else ""
+    st.html(f"<div>{flag}<strong>État de la sélection</strong> : {html.escape(summary)}</div>")
     figures = [(weather_text(w), rolled.counts.get(w, 0), WEATHER_HINTS[w]) for w in WEATHERS]
     figures += [(f"{NO_POINT_ICON} {NO_POINT_LABEL}", rolled.unassessed, "priorités sans aucun point"),
-                (f"{STALE_ICON} Sans nouvelles", rolled.stale,
+                (f"{STALE_ICON} {stale_words(contract.staleness_months).capitalize()}", rolled.stale,
                  f"aucun point depuis plus de {contract.staleness_months} mois")]
     st.html(FIGURES_CSS + "<div class='pl-figures'>" + "".join(
         f"<div class='pl-figure-box' title='{html.escape(hint)}'><div class='pl-figure'>{count}</div>"
@@ -218,10 +228,8 @@ def _cell_detail(shown, matrix: FrameworkMatrix, columns: pd.DataFrame, hoods: l
 
 
 def _freshness(row) -> str:
-    if not row.stale:
-        return "À jour"
-    return f"{STALE_ICON} depuis le {format_date(row.recorded_on)}" if isinstance(row.recorded_on, dt.date) \
-        else f"{STALE_ICON} aucun point"
+    months = int(row.stale_months) if pd.notna(row.stale_months) else None
+    return freshness_text(row.recorded_on if isinstance(row.recorded_on, dt.date) else None, bool(row.stale), months)
 
 
 def _priority_table(rows: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from pilotage.formats import KIND_LABELS, format_number
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries import neighbourhoods as hood_queries
 from pilotage.queries.neighbourhoods import NeighbourhoodProfile
+from pilotage.sources import portrait_source
 
 SECTIONS = {"portrait": "Portrait", "ffom": "FFOM", "projet": "Projet de quartier", "carte": "Carte"}
 
@@ -55,8 +56,9 @@ def _chosen_neighbourhood(contract) -> NeighbourhoodProfile | None:
 
 def _header(profile: NeighbourhoodProfile) -> None:
     st.title(profile.name)
-    population = (f"{format_number(profile.population)} habitants ({profile.population_year}, source : "
-                  f"{profile.population_source})" if profile.population else "Population non renseignée")
+    source = portrait_source(profile.population_source, profile.name)
+    population = (f"{format_number(profile.population)} habitants ({profile.population_year}"
+                  + (f", source : {source})" if source else ")") if profile.population else "Population non renseignée")
     code = f" · code {html.escape(profile.official_code)}" if profile.official_code else ""
     st.html(f"<div>{layout.kind_badge(profile.kind, KIND_LABELS.get(profile.kind, profile.kind))}"
             f"<span class='pl-identity'>{html.escape(profile.commune)}{code} · {html.escape(population)}</span></div>")

@@ -31,7 +31,7 @@ FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans
 FONT = "DejaVu"
 PORTRAIT_CSV_COLUMNS = {"theme": "theme", "label": "indicateur", "unit": "unite", "row": "territoire",
                         "value": "valeur", "year": "annee", "source_detail": "source_statistique",
-                        "source": "document", "note": "remarque"}
+                        "source": "document", "document_title": "titre_du_document", "note": "remarque"}
 # fpdf2 cannot split a table row across pages (it raises instead): a row taller than half a page is written
 # as paragraphs, which flow across pages, between two parts of the table. Half, not all: a row pushed whole
 # to the next page would otherwise leave up to a blank page behind it.
@@ -49,7 +49,7 @@ def _str(value) -> str | None:
 
 
 def portrait_csv(portrait: pd.DataFrame) -> bytes:
-    """The portrait table (components.portrait.prepare's rows) as a French CSV that spreadsheets open safely."""
+    """The portrait table (pilotage.portrait.prepare's rows) as a French CSV that spreadsheets open safely."""
     return csv_bytes(portrait[list(PORTRAIT_CSV_COLUMNS)].rename(columns=PORTRAIT_CSV_COLUMNS))
 
 

@@ -33,13 +33,16 @@ def format_percent(value: float | None, decimals: int = 1) -> str:
     return f"{format_number(value, decimals)}{NBSP}%"
 
 
-def format_value(value: float | None, unit: str, decimals: int = 0) -> str:
-    """A figure with its unit, the French way: '13,2 %', '15 378 habitants', '1 234 €'."""
-    if value is None:
+def format_value(value: float | None, unit: str, decimals: int = 0, *, signed: bool = False) -> str:
+    """A figure with its unit as the documents print it: '13,2 %', '23 %' (a whole percentage has no decimals),
+    '15 378 habitants', '1 234 €'; `signed` puts '+' before a rise ('+0,6 %')."""
+    if value is None or value != value:
         return "—"
     if unit == "%":
-        return format_percent(value, decimals)
-    return f"{format_number(value, decimals)}{NBSP}{unit}" if unit else format_number(value, decimals)
+        text = format_percent(value, 0 if float(value).is_integer() else decimals)
+    else:
+        text = f"{format_number(value, decimals)}{NBSP}{unit}" if unit else format_number(value, decimals)
+    return "+" + text if signed and value > 0 else text
 
 
 def format_date(value: dt.date | dt.datetime | None) -> str:

@@ -28,8 +28,10 @@ WEATHER_HINTS = {
     "appui_necessaire": "l'engagement ne sera tenu qu'avec un appui (arbitrage, moyens, partenaire)",
     "compromis": "l'engagement ne sera pas tenu en l'état",
 }
-NO_POINT_ICON, NO_POINT_LABEL = "◌", "Aucun point"
+NO_POINT_ICON, NO_POINT_LABEL = "◌", "Pas encore de point"
 STALE_ICON, STALE_LABEL = "⚑", "Sans nouvelles"
+RECENT_LABEL = "Point récent"
+FEMININE_NOUNS = frozenset({"priorité", "mesure"})
 REVUE_WINDOW_DAYS = 31  # points recorded within a month after a revue de projet count as its output
 COMMENT_FIELDS = ("difficulties", "next_steps", "successes")
 COMMENT_LABELS = {"difficulties": "Difficultés et points de blocage", "next_steps": "Prochaines étapes",
@@ -37,10 +39,29 @@ COMMENT_LABELS = {"difficulties": "Difficultés et points de blocage", "next_ste
 
 
 def weather_text(weather: str | None) -> str:
-    """'☁ Atteignable'; '◌ Aucun point' when there is no point."""
+    """'☁ Atteignable'; '◌ Pas encore de point' when there is no point."""
     if weather is None or weather != weather:  # None or NaN from a DataFrame
         return f"{NO_POINT_ICON} {NO_POINT_LABEL}"
     return f"{WEATHER_ICONS[weather]} {WEATHER_LABELS[weather]}"
+
+
+def stale_words(months: int | None) -> str:
+    """'sans nouvelles depuis plus de 6 mois' (just 'sans nouvelles' when the threshold is not known)."""
+    return f"sans nouvelles depuis plus de {months} mois" if months else "sans nouvelles"
+
+
+def freshness_text(recorded_on: dt.date | None, stale: bool, months: int | None) -> str:
+    """How recent a priority's news is, in plain words: 'Pas encore de point', 'Point récent (14 octobre 2026)',
+    '⚑ Sans nouvelles depuis plus de 6 mois (dernier point : 9 avril 2024)'; `months` None: staleness not
+    followed (a finished contract), the last point's date only."""
+    has_point = isinstance(recorded_on, dt.date)
+    if not has_point:
+        return f"{NO_POINT_ICON} {NO_POINT_LABEL}"
+    if stale:
+        return f"{STALE_ICON} {stale_words(months).capitalize()} (dernier point : {format_date(recorded_on)})"
+    if months is None:
+        return f"Dernier point : {format_date(recorded_on)}"
+    return f"{RECENT_LABEL} ({format_date(recorded_on)})"
 
 
 def weather_from_label(text: str | None) -> str | None:
@@ -208,18 +229,29 @@ class RollUp:
     def unassessed(self) -> int:
         return self.total - self.assessed
 
-    def summary(self, noun: str = "priorité", plural_noun: str | None = None) -> str:
-        """'☁ Atteignable — 9 priorités évaluées sur 12 · 2 ⚡ compromises · 3 ⚑ sans nouvelles'."""
+    def summary(self, noun: str = "priorité", plural_noun: str | None = None, stale_months: int | None = None) -> str:
+        """'☁ Atteignable — 9 priorités évaluées sur 12 · 2 ⚡ compromises · 3 ⚑ sans nouvelles depuis plus de
+        6 mois' (a masculine noun such as 'engagement' agrees: 'évalués')."""
+        feminine = noun in FEMININE_NOUNS
         if self.total == 0:
-            return f"Aucune {noun}"
+            return f"{'Aucune' if feminine else 'Aucun'} {noun}"
         head = weather_text(self.weather)
-        assessed = f"{plural(self.assessed, noun, plural_noun)} évaluée{'s' if self.assessed > 1 else ''}"
-        parts = [f"{head} — {assessed} sur {self.total}"]
+        ending = ("e" if feminine else "") + ("s" if self.assessed > 1 else "")
+        assessed = f"{plural(self.assessed, noun, plural_noun)} évalué{ending}"
+        all_stale = self.assessed and self.stale >= self.total > 1
+        if all_stale:  # the météo is only that of old points: say so instead of a bare "Atteignable"
+            head += " au dernier point"
+            every = "toutes" if feminine else "tous"
+            assessed += f" sur {self.total}, {every} {STALE_ICON} {stale_words(stale_months)}"
+        else:
+            assessed += f" sur {self.total}"
+        parts = [f"{head} — {assessed}"]
         if self.counts.get("compromis"):
             count = self.counts["compromis"]
-            parts.append(f"{count} {WEATHER_ICONS['compromis']} compromise{'s' if count > 1 else ''}")
-        if self.stale:
-            parts.append(f"{self.stale} {STALE_ICON} sans nouvelles")
+            word = ("compromise" + ("s" if count > 1 else "")) if feminine else "compromis"
+            parts.append(f"{count} {WEATHER_ICONS['compromis']} {word}")
+        if self.stale and not all_stale:
+            parts.append(f"{self.stale} {STALE_ICON} {stale_words(stale_months)}")
         return " · ".join(parts)
 
 

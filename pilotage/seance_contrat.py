@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from pilotage import cadence, seance_charts
+from pilotage.commitments import PROGRAMME_ORDER, collective_noun, commitments_text
 from pilotage.formats import MEETING_KIND_LABELS, format_date, format_number, plural
 from pilotage.progress import STALE_ICON, WEATHER_ICONS, WEATHERS, ItemState, RollUp, roll_up, weather_text
 from pilotage.seance import STEP_TITLES, Change
@@ -21,6 +22,18 @@ def _rolled(found: list[Change], facts: PriorityFacts) -> RollUp:
     return roll_up(ItemState(c.weather, c.progress, stale(c, facts)) for c in found)
 
 
+def _commitment_figures(states: pd.DataFrame) -> list[Figure]:
+    """One tile per kind of programme: the projets de quartier's priorités apart from a pacte's mesures."""
+    tiles = []
+    for kind in [k for k in PROGRAMME_ORDER if k in set(states["programme_kind"])]:
+        rows = states[states["programme_kind"] == kind]
+        programmes = rows["programme_id"].nunique()
+        label = commitments_text({kind: len(rows)}, {kind: programmes}).split(" ", 1)[1]
+        detail = rows["programme_name"].iloc[0] if programmes == 1 else plural(programmes, "programme")
+        tiles.append(Figure(label[0].upper() + label[1:], format_number(len(rows)), detail))
+    return tiles
+
+
 def overview_slides(contract, figures, milestones: pd.DataFrame, facts: PriorityFacts) -> list[Slide]:
     """Key figures of the contract, the next milestone, and all priorities by météo now and at the last COPIL."""
     by_kind = figures.neighbourhoods_by_kind
@@ -31,7 +44,7 @@ def overview_slides(contract, figures, milestones: pd.DataFrame, facts: Priority
                if others else ""),
         Figure("Habitants des QPV", format_number(figures.qpv_population) if figures.qpv_with_population else "—",
                f"somme des {figures.qpv_with_population} QPV renseignés sur {figures.qpv_count}"),
-        Figure("Priorités suivies", format_number(figures.priorities), plural(figures.programmes, "programme")),
+        *_commitment_figures(facts.states),
         Figure("Signataires", format_number(figures.signatories), "partenaires du contrat"),
         Figure("Instances tenues", format_number(figures.meetings_held), f"au {format_date(facts.as_of)}"),
     ]
@@ -50,7 +63,8 @@ def overview_slides(contract, figures, milestones: pd.DataFrame, facts: Priority
                   if facts.since else None)
         chart = seance_charts.weather_comparison(now, before, f"Au {format_date(facts.as_of)}", facts.since_at or "")
         words = ", ".join(f"{weather_text(w)} : {n}" for w, n in now.items() if n)
-        slides.append(Slide("contrat", "Toutes les priorités du contrat", rolled.summary(), chart=chart,
+        summary = rolled.summary(collective_noun(set(facts.states["programme_kind"])), stale_months=facts.stale_months)
+        slides.append(Slide("contrat", "Toutes les priorités du contrat", summary, chart=chart,
                             chart_text=f"Au {format_date(facts.as_of)} — {words}."))
     return slides
 

@@ -22,6 +22,7 @@ from pilotage.progress import (
 )
 from pilotage.seance import STEP_TITLES, TREND_TEXT, Change, change_since
 from pilotage.seance_slides import Figure, Item, Slide, clean, item_slides, shorten
+from pilotage.sources import portrait_source
 
 FIGURES_PER_SCREEN = 6
 CHART_INDICATORS = 5
@@ -65,9 +66,10 @@ def portrait_slides(profile, portrait: pd.DataFrame) -> list[Slide]:
     title = STEP_TITLES["portrait"]
     figures = []
     if profile.population:
+        source = portrait_source(profile.population_source, profile.name)
         figures.append(Figure("Habitants", format_number(profile.population),
-                              f"{profile.population_year} · source : {profile.population_source}"
-                              if profile.population_source else str(profile.population_year or "")))
+                              f"{profile.population_year} · source : {source}" if source
+                              else str(profile.population_year or "")))
     chosen = key_indicators(portrait) if not portrait.empty else []
     for rows in chosen:
         own = rows[(rows["area_kind"] == "quartier") & rows["value"].notna()].iloc[0]

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from pilotage.commitments import collective_noun, commitments_text
 from pilotage.models import (
     Contract,
     FrameworkNode,
@@ -139,6 +140,7 @@ def list_priority_states(session: Session, *, contract_id: int, today: dt.date, 
     states["progress"] = pd.Series(_int_or_none(states["progress"]), index=states.index, dtype=object)
     states["point_id"] = pd.Series(_int_or_none(states["point_id"]), index=states.index, dtype=object)
     states["stale"] = [applies and is_stale(day, today, months) for day in states["recorded_on"]]
+    states["stale_months"] = pd.Series([months if applies else None] * len(states), index=states.index, dtype=object)
     states["point_illustrative"] = states["point_illustrative"].fillna(False).astype(bool)
     framework = _framework_labels(session, contract_id)
     states["framework"] = [framework.get(int(pid), []) for pid in states["priority_id"]]
@@ -233,18 +235,24 @@ def list_neighbourhood_states(session: Session, *, contract_id: int, today: dt.d
     hoods = frame(session, select(Neighbourhood.id, Neighbourhood.name).where(Neighbourhood.contract_id == contract_id,
                                                                               Neighbourhood.archived.is_(False))
                   .order_by(Neighbourhood.position, Neighbourhood.name), ["neighbourhood_id", "name"])
+    applies, months = _staleness(session, contract_id)
     rows = []
     for hood in hoods.itertuples():
         mine = states[states["neighbourhood_id"] == hood.neighbourhood_id]
         rolled = roll_up(ItemState(r.weather, r.progress, r.stale) for r in mine.itertuples())
+        kinds = mine["programme_kind"].value_counts().to_dict()
+        noun = collective_noun(set(kinds))
+        summary = rolled.summary(noun, stale_months=months if applies else None)
         revue_on, revue_id = last_revue.get(int(hood.neighbourhood_id), (None, None))
         own_points = points[points["neighbourhood_id"] == hood.neighbourhood_id]
         silent = revue_without_points(revue_on, revue_id, zip(own_points["recorded_on"], own_points["meeting_id"],
                                                               strict=True))
         rows.append((int(hood.neighbourhood_id), hood.name, rolled.total, rolled.assessed, rolled.stale,
-                     rolled.weather, rolled.counts, rolled.summary(), revue_on, silent))
+                     rolled.weather, rolled.counts, summary, revue_on, silent, commitments_text(kinds),
+                     bool(mine["point_illustrative"].any()), noun, months if applies else None))
     return pd.DataFrame(rows, columns=["neighbourhood_id", "name", "total", "assessed", "stale", "weather", "counts",
-                                       "summary", "last_revue_on", "revue_without_points"])
+                                       "summary", "last_revue_on", "revue_without_points", "composition",
+                                       "illustrative", "noun", "stale_months"])
 
 
 def list_programmes(session: Session, *, contract_id: int) -> pd.DataFrame:

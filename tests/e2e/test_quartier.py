@@ -27,7 +27,8 @@ def test_contributor_lands_on_planoise_browses_and_adds_an_ffom_item(start_serve
     sign_in(page, *CONTRIBUTOR)
 
     expect(heading(page, "Planoise")).to_be_visible()  # "mon quartier": straight to their neighbourhood
-    expect(page.get_by_text("15 378 habitants (2018, source : 000_4192c3a3aeda88e8.txt)")).to_be_visible()
+    expect(page.get_by_text("15 378 habitants (2018, source : Contrat de Ville GBM 2024-2030, "
+                            "portrait de Planoise)")).to_be_visible()
     page.screenshot(path=artifacts / "quartier-planoise-portrait-1280x720.png")
 
     page.goto(f"{server.url}/quartier?q=battant&section=ffom")  # a pasted link: still signed in

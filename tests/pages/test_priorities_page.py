@@ -41,7 +41,12 @@ def test_a_reader_sees_the_state_the_matrix_the_trend_and_the_late_items(actors)
     at = run(actors["lecteur"])
     assert "Priorités" in headings(at)
     shown = texts(at)
-    assert "**État de la sélection** : ☁ Atteignable — 94 priorités évaluées sur 94" in shown
+    assert "<strong>État de la sélection</strong> : ☁ Atteignable — 94 engagements évalués sur 94" in shown
+    assert "64 priorités des projets de quartier et 30 mesures du Pacte" in shown, "priorités and mesures apart"
+    assert "94 priorités" not in shown
+    summary = next(h.value for h in at.html if "État de la sélection" in str(h.value))
+    assert "⚠ Illustratif" in summary, "a state built on illustrative points says so"
+    assert "Sans nouvelles depuis plus de 6 mois" in shown
     assert "Les points d'avancement de ce contrat sont illustratifs" in shown
     assert any("Battant : la dernière revue de projet (13 octobre 2026) n'a produit aucun point" in w.value
                for w in at.warning)
@@ -68,16 +73,17 @@ def test_the_late_list_puts_compromised_priorities_first(actors):
     meteo = list(late["Météo"])
     assert meteo[:7] == ["⚡ Compromis"] * 7
     assert set(meteo[7:]) <= {"☁ Atteignable", "☂ Appui nécessaire", "☀ Sécurisé"}
-    assert late["Fraîcheur"].iloc[7].startswith("⚑ depuis le")
+    assert late["Fraîcheur"].iloc[7].startswith("⚑ Sans nouvelles depuis plus de 6 mois (dernier point : ")
+    assert "À jour" not in set(late["Fraîcheur"])
 
 
 def test_filters_narrow_every_view(actors):
     at = run(actors["lecteur"])
     next(m for m in at.multiselect if m.label == "Météo").set_value(["compromis"]).run()
     fail_on_exception(at)
-    assert "**État de la sélection** : ⚡ Compromis — 7 priorités évaluées sur 7" in texts(at)
+    assert "État de la sélection</strong> : ⚡ Compromis — 7 engagements évalués sur 7" in texts(at)
     next(m for m in at.multiselect if m.label == "Quartier").set_value(["Clairs-Soleils"]).run()
-    assert "**État de la sélection** : ⚡ Compromis — 2 priorités évaluées sur 2" in texts(at)
+    assert "État de la sélection</strong> : ⚡ Compromis — 2 priorités évaluées sur 2" in texts(at)
     matrix = html_of(at)
     assert "Clairs-Soleils" in matrix and ">Planoise<" not in matrix
 
@@ -132,6 +138,7 @@ def test_the_quartier_page_shows_progress_and_history(actors):
     at = run(actors["contributeur"], page="quartier", q="planoise", section="projet")
     shown = texts(at) + html_of(at)
     assert "État du quartier" in shown and "État du programme" in shown
+    assert "(12 priorités du projet de quartier et 30 mesures du Pacte)" in shown
     assert "Mesure 10" in shown and "Point du " in shown and "⚠ Illustratif" in shown
     assert [e for e in at.expander if e.label == "Saisie groupée après une revue de projet — Planoise"]
     assert len(buttons(at, "Nouveau point")) == 42
@@ -145,7 +152,9 @@ def test_the_overview_tiles_show_each_neighbourhood_state(actors):
     at = run(actors["lecteur"], page="vue-ensemble")
     tiles = html_of(at)
     assert tiles.count("☁ Atteignable") >= 6
-    assert "42 évaluées sur 42" in tiles
+    assert "42 évalués sur 42" in tiles, "12 priorités and 30 mesures: 42 engagements"
+    assert "12 évaluées sur 12" in tiles
+    assert "⚠ Illustratif" in tiles, "tile states are built on illustrative points"
     assert "⚑ Revue du 13 octobre 2026 sans point" in tiles
 
 

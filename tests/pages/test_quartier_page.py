@@ -26,7 +26,8 @@ def test_deep_link_opens_the_neighbourhood_with_its_portrait(actors):
     at = run(actors["lecteur"], q="battant")
     assert "Battant" in headings(at)
     shown = texts(at)
-    assert "1\u00a0800 habitants (2018, source : 000_4192c3a3aeda88e8.txt)" in shown
+    assert "1\u00a0800 habitants (2018, source : Contrat de Ville GBM 2024-2030, portrait de Battant)" in shown
+    assert "000_4192c3a3aeda88e8.txt" not in shown
     assert "Sources statistiques" in shown
 
 

@@ -4,8 +4,8 @@ import csv
 import datetime as dt
 import io
 
-from components.portrait import prepare
 from pilotage import exporters
+from pilotage.portrait import prepare
 from pilotage.queries.neighbourhoods import list_portrait
 from tests.factories import neighbourhood_id
 
@@ -26,11 +26,13 @@ def test_the_portrait_csv_neutralises_formula_like_text_and_keeps_numbers(sessio
 
     assert len(rows) == len(portrait)
     assert list(rows[0]) == ["theme", "indicateur", "unite", "territoire", "valeur", "annee",
-                             "source_statistique", "document", "remarque"]
+                             "source_statistique", "document", "titre_du_document", "remarque"]
     assert rows[0]["remarque"] == '\'=HYPERLINK("http://exemple.fr","Source")'
     assert rows[0]["source_statistique"] == "'@SUM(A1)"
     assert rows[1]["valeur"] == "-0,6", "a negative number stays a number"
     assert rows[0]["territoire"] == "Planoise"
+    assert rows[0]["document"] == "000_4192c3a3aeda88e8.txt", "the file name stays, in its own column"
+    assert rows[0]["titre_du_document"] == "Contrat de Ville GBM 2024-2030, portrait de Planoise"
     for row in rows:
         for value in row.values():
             assert not value.startswith(("=", "+", "@", "\t", "\r")), row

@@ -93,7 +93,12 @@ def test_neighbourhood_states_roll_up_and_flag_a_revue_without_points(session):
     assert hoods["revue_without_points"].sum() == 1
     assert by_name.loc["Planoise", "total"] == 42 and by_name.loc["Planoise", "assessed"] == 42
     assert by_name.loc["Hauts de Saint-Claude", "stale"] == 4
-    assert by_name.loc["Planoise", "summary"].startswith("☁ Atteignable — 42 priorités évaluées sur 42")
+    assert by_name.loc["Planoise", "summary"].startswith("☁ Atteignable — 42 engagements évalués sur 42")
+    assert by_name.loc["Planoise", "composition"] == "12 priorités du projet de quartier et 30 mesures du Pacte"
+    assert by_name.loc["Battant", "summary"] == ("☁ Atteignable au dernier point — 11 priorités évaluées sur 11, "
+                                                 "toutes ⚑ sans nouvelles depuis plus de 6 mois · 1 ⚡ compromise")
+    assert by_name.loc["Hauts de Saint-Claude", "summary"].endswith("toutes ⚑ sans nouvelles depuis plus de 6 mois")
+    assert (hoods["illustrative"] == (hoods["total"] > 0)).all(), "every point of the seed is illustrative"
     assert by_name.loc["Cité Viotte", "summary"] == "Aucune priorité"
 
 

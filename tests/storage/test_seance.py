@@ -67,7 +67,7 @@ def test_a_planoise_revue_runs_through_figures_ffom_priorities_follow_ups_and_de
     assert "⚑ sans nouvelles" in words
     assert all(len(s.items) <= 5 for s in priorities.slides)
     assert {i.status.split(" ", 1)[1] for s in priorities.slides for i in s.items} <= {
-        "Sécurisé", "Atteignable", "Appui nécessaire", "Compromis", "Aucun point"}
+        "Sécurisé", "Atteignable", "Appui nécessaire", "Compromis", "Pas encore de point"}
     follow_ups = texts(seance.step("suites"))
     assert "✔ faite Proposer au comité de pilotage l’ajout d’une action de prévention des addictions" in follow_ups
     assert "⚠ en retard Recenser les lieux d’accès au numérique" in follow_ups  # older, still open
@@ -85,6 +85,10 @@ def test_a_gbm_copil_runs_through_the_contract_the_neighbourhoods_the_cadence_an
     overview = texts(seance.step("contrat"))
     assert "Quartiers prioritaires (QPV) 6" in overview and "Habitants des QPV 24 550" in overview
     assert "Prochain jalon 30 juin 2026" in overview
+    assert "Priorités des projets de quartier 64 6 programmes" in overview
+    assert "Mesures du Pacte 30 Pacte pour l’émancipation des jeunes de Planoise" in overview
+    assert "94 engagements évalués sur 94" in overview, "priorités and mesures together are engagements"
+    assert "94 priorités" not in overview
     hoods = seance.step("quartiers")
     lines = [i for s in hoods.slides for i in s.items]
     assert [i.text.split(" — ")[0] for i in lines] == ["Planoise", "Montrapon", "Orchamps-Palente", "Clairs-Soleils",

@@ -8,6 +8,7 @@ from pilotage.progress import (
     ItemState,
     PointInput,
     bulk_points,
+    freshness_text,
     group_roll_ups,
     is_stale,
     months_before,
@@ -35,8 +36,8 @@ def point(**changes) -> PointInput:
 def test_weather_is_told_by_icon_and_label():
     assert weather_text("compromis") == "⚡ Compromis"
     assert weather_text("appui_necessaire") == "☂ Appui nécessaire"
-    assert weather_text(None) == "◌ Aucun point"
-    assert weather_text(float("nan")) == "◌ Aucun point"
+    assert weather_text(None) == "◌ Pas encore de point"
+    assert weather_text(float("nan")) == "◌ Pas encore de point"
 
 
 @pytest.mark.parametrize("typed, code", [("Sécurisé", "securise"), ("  appui nécessaire ", "appui_necessaire"),
@@ -98,7 +99,18 @@ def test_roll_up_counts_what_is_behind_the_state():
     assert rolled.summary() == ("☁ Atteignable — 3 priorités évaluées sur 4 · 1 ⚡ compromise · "
                                 "2 ⚑ sans nouvelles")
     assert roll_up([]).summary("mesure") == "Aucune mesure"
-    assert roll_up([ItemState(None)]).summary("mesure") == "◌ Aucun point — 0 mesure évaluée sur 1"
+    assert roll_up([ItemState(None)]).summary("mesure") == "◌ Pas encore de point — 0 mesure évaluée sur 1"
+    assert rolled.summary(stale_months=6).endswith("2 ⚑ sans nouvelles depuis plus de 6 mois")
+    assert rolled.summary("engagement") == ("☁ Atteignable — 3 engagements évalués sur 4 · 1 ⚡ compromis · "
+                                            "2 ⚑ sans nouvelles")
+
+
+def test_freshness_is_said_in_plain_words():
+    assert freshness_text(None, True, 6) == "◌ Pas encore de point"
+    assert freshness_text(dt.date(2026, 10, 13), False, 6) == "Point récent (13 octobre 2026)"
+    assert freshness_text(dt.date(2025, 10, 14), True, 6) == \
+        "⚑ Sans nouvelles depuis plus de 6 mois (dernier point : 14 octobre 2025)"
+    assert freshness_text(dt.date(2022, 6, 1), False, None) == "Dernier point : 1er juin 2022"
 
 
 def test_group_roll_ups_gives_one_state_per_key():
