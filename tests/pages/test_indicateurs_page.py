@@ -64,7 +64,7 @@ def test_an_administrator_imports_the_latin1_table_after_the_preview(actors, app
     assert any(s.value.startswith("Import terminé : 15 valeurs nouvelles") for s in at.success)
     assert _counts(app_env) == (before[0] + 1, before[1] + 15, before[2])
     visit(at, "quartier", q="planoise")
-    assert "document INSEE, RP 2021" in texts(at).replace("\\", ""), "the portrait shows the imported source"
+    assert "INSEE, RP 2021" in texts(at).replace("\\", ""), "the portrait shows the imported source"
 
 
 def test_an_unknown_code_blocks_the_import_and_names_the_line(actors, app_env):
