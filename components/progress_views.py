@@ -8,7 +8,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
+from components import data, feedback, layout, state
 from pilotage import clock
 from pilotage.formats import format_date, format_percent, plural
 from pilotage.permissions import EDIT, Actor, can
@@ -34,7 +34,15 @@ from pilotage.services import progress as progress_services
 MEETING_KINDS = {"copil": "COPIL", "comite_technique": "Comité technique", "revue_projet": "Revue de projet",
                  "equipe_projet": "Équipe projet", "conseil_citoyen": "Conseil citoyen",
                  "concertation": "Concertation", "signature": "Signature"}
-NOTICE = "progress_notice"
+
+
+def point_place(priority_id: int) -> str:
+    """Where the confirmation of a priority's new point is drawn: in that priority's block."""
+    return f"point_{int(priority_id)}"
+
+
+def bulk_place(neighbourhood_id: int) -> str:
+    return f"bulk_points_{int(neighbourhood_id)}"
 
 
 def weather_badge(weather: str | None) -> str:
@@ -95,14 +103,6 @@ def number_of(row) -> str:
     return row.number if isinstance(row.number, str) and row.number else str(int(row.position) + 1)
 
 
-def show_notice() -> None:
-    """The confirmation of the last save (kept across the rerun that closes a dialog)."""
-    notice = state.get(NOTICE)
-    if notice:
-        st.success(notice, icon=":material/check_circle:")
-        state.put(NOTICE, None)
-
-
 def render_programme_progress(programme_id: int, actor: Actor | None) -> None:
     """A programme's priorities under their headings: météo, progress, last point, staleness, history."""
     programme = data.read(progress_queries.get_programme, programme_id=programme_id)
@@ -121,7 +121,6 @@ def render_programme_progress(programme_id: int, actor: Actor | None) -> None:
     flag = layout.illustrative_badge() if states["point_illustrative"].any() else ""
     st.html(f"<div class='pl-identity'>{flag}<strong>État du programme</strong> : "
             f"{html.escape(rolled.summary(unit_noun(programme.kind)))}</div>")
-    show_notice()
     for _, rows in states.groupby("heading_position", sort=True):
         heading = rows["heading"].iloc[0]
         if isinstance(heading, str) and heading:
@@ -140,7 +139,9 @@ def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:
             _state(row)
             if editable and st.button("Nouveau point", key=f"pilotage_new_point_{row.priority_id}",
                                       icon=":material/add:", help="Enregistrer un point d'avancement"):
+                feedback.forget(point_place(row.priority_id))
                 new_point_dialog(row, programme)
+        feedback.show(point_place(row.priority_id))
         with st.expander(f"Détail et historique ({plural(len(history), 'point')})"):
             _timeline(history)
 
@@ -192,9 +193,11 @@ def _meeting_options(meetings: pd.DataFrame) -> dict:
 
 
 @st.dialog("Nouveau point d'avancement", width="large")
-def new_point_dialog(row, programme, meeting_id: int | None = None) -> None:
+def new_point_dialog(row, programme, meeting_id: int | None = None, recorded_on: dt.date | None = None,
+                     place: str | None = None) -> None:
     """Record a point d'avancement of one priority (`row`: a row of list_priority_states); `meeting_id`: the
-    meeting offered first (the séance in progress)."""
+    meeting offered first (the séance in progress), `recorded_on` the date offered (today by default), `place`
+    where the confirmation is drawn (the priority's block by default)."""
     actor = state.current_actor()
     today = clock.today()
     st.markdown(f"**{layout.escape_markdown(number_of(row))}** {layout.escape_markdown(row.text)}")
@@ -204,7 +207,8 @@ def new_point_dialog(row, programme, meeting_id: int | None = None) -> None:
         weather = st.radio("Météo", WEATHERS, index=last_weather, format_func=weather_text, horizontal=True,
                            help=" ; ".join(f"{weather_text(w)} : {WEATHER_HINTS[w]}" for w in WEATHERS))
         left, right = st.columns(2)
-        recorded_on = left.date_input("Date du point", value=today, max_value=today, format="DD/MM/YYYY")
+        recorded_on = left.date_input("Date du point", value=min(recorded_on or today, today), max_value=today,
+                                      format="DD/MM/YYYY")
         progress = right.number_input("Avancement (%)", min_value=0, max_value=100, step=1, value=row.progress,
                                       placeholder="non renseigné")
         comments = {name: st.text_area(COMMENT_LABELS[name], value=getattr(row, name) or "", height=80)
@@ -220,7 +224,8 @@ def new_point_dialog(row, programme, meeting_id: int | None = None) -> None:
         ok, _ = data.write(progress_services.record_point, actor, point, today=today,
                            expected_latest={point.priority_id: row.point_id})
         if ok:
-            state.put(NOTICE, f"Point d'avancement enregistré ({weather_text(weather)}, {format_date(recorded_on)}).")
+            feedback.remember(place or point_place(row.priority_id),
+                              f"Point d'avancement enregistré ({weather_text(weather)}, {format_date(recorded_on)}).")
             st.rerun()
 
 
@@ -236,7 +241,6 @@ def render_bulk_update(neighbourhood_id: int, actor: Actor | None) -> None:
                        neighbourhood_id=neighbourhood_id)
     if states.empty:
         return
-    show_notice()
     with st.expander(f"Saisie groupée après une revue de projet — {hood.name}", icon=":material/edit_note:"):
         st.caption("Une ligne par priorité, pré-remplie avec son dernier point. Modifiez ce qui a changé, ou cochez "
                    "« Inchangé » pour reconduire un point tel quel à la nouvelle date. Seules ces lignes sont "
@@ -291,6 +295,9 @@ def _bulk_form(hood, states: pd.DataFrame, actor: Actor, today: dt.date) -> None
         author = st.text_input("Personne qui fait le point", value=actor.display_name)
         submitted = st.form_submit_button("Enregistrer les points", type="primary")
     if submitted:
+        feedback.forget(bulk_place(hood.id))
+    feedback.show(bulk_place(hood.id))
+    if submitted:
         _save_bulk(hood, states, edited, meeting_id, recorded_on, author, today)
 
 
@@ -312,7 +319,7 @@ def _save_bulk(hood, states, edited: pd.DataFrame, meeting_id, recorded_on, auth
     ok, ids = data.write(progress_services.record_points, state.current_actor(), points, today=today,
                          expected_latest=expected)
     if ok:
-        state.put(NOTICE, f"{plural(len(ids), 'point')} d'avancement enregistré{'s' if len(ids) > 1 else ''} "
-                          f"pour {hood.name} ({format_date(recorded_on)}).")
+        feedback.remember(bulk_place(hood.id), f"{plural(len(ids), 'point')} d'avancement enregistré"
+                          f"{'s' if len(ids) > 1 else ''} pour {hood.name} ({format_date(recorded_on)}).")
         state.put(f"bulk_version_{hood.id}", state.get(f"bulk_version_{hood.id}", 0) + 1)
         st.rerun()

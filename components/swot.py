@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
+from components import data, feedback, layout, state
 from pilotage import clock
 from pilotage.formats import format_date
 from pilotage.permissions import EDIT, Actor, can
@@ -23,6 +23,15 @@ QUADRANT_LABELS = {"forces": "Forces", "faiblesses": "Faiblesses", "opportunites
 STATUS_LABELS = {"derivee": "dérivée des documents, non adoptée en COPIL", "adoptee": "adoptée en COPIL",
                  "de_travail": "version de travail"}
 CHANGE_MARKS = {"ajouté": "+ ajouté", "retiré": "− retiré", "conservé": "= conservé"}
+TOOLBAR = "swot_toolbar"
+
+
+def item_place(item_id: int) -> str:
+    return f"swot_item_{item_id}"
+
+
+def quadrant_place(quadrant: str) -> str:
+    return f"swot_quadrant_{quadrant}"
 
 
 def render(profile: NeighbourhoodProfile, actor: Actor) -> None:
@@ -44,6 +53,7 @@ def render(profile: NeighbourhoodProfile, actor: Actor) -> None:
         editing = editable and st.toggle("Modifier la grille", key=f"pilotage_swot_editing_{profile.id}")
         if editing:
             _toolbar(profile, analyses, chosen)
+        feedback.show(TOOLBAR)
         items = data.read(swot_queries.list_swot_items, analysis_id=chosen)
         _grid(items, editing, profile, chosen)
     with compare:
@@ -65,6 +75,7 @@ def _grid(items: pd.DataFrame, editable: bool, profile: NeighbourhoodProfile, an
         for col, quadrant in zip(st.columns(2), pair, strict=True):
             with col.container(border=True):
                 st.markdown(f"#### {QUADRANT_TITLES[quadrant]}")
+                feedback.show(quadrant_place(quadrant))
                 rows = items[items["quadrant"] == quadrant]
                 if rows.empty:
                     st.caption("Aucun élément.")
@@ -81,6 +92,7 @@ def _item(item, editable: bool, profile: NeighbourhoodProfile, first: bool, last
     st.html(f"<div class='pl-swot-item' title='{html.escape(origin)}'>{flag}{html.escape(item.text)}</div>{link_html}")
     if editable:
         _item_actions(item, profile, first, last)
+    feedback.show(item_place(item.id))
 
 
 def _short(text: str, limit: int = 110) -> str:
@@ -90,31 +102,37 @@ def _short(text: str, limit: int = 110) -> str:
 def _item_actions(item, profile: NeighbourhoodProfile, first: bool, last: bool) -> None:
     cols = st.columns([1, 1, 1, 1, 3])
     actor = state.current_actor()
+    place = item_place(item.id)
     if cols[0].button("", key=f"pilotage_swot_edit_{item.id}", icon=":material/edit:", help="Modifier"):
+        feedback.forget(place)
         _item_dialog(profile, item.quadrant, item=item)
     if cols[1].button("", key=f"pilotage_swot_up_{item.id}", icon=":material/arrow_upward:", disabled=first,
                       help="Monter"):
         _after(data.write(swot_services.move_swot_item, actor, int(item.id), expected_version=int(item.version),
-                          direction=-1))
+                          direction=-1), place, "Élément monté d'un rang.")
     if cols[2].button("", key=f"pilotage_swot_down_{item.id}", icon=":material/arrow_downward:", disabled=last,
                       help="Descendre"):
         _after(data.write(swot_services.move_swot_item, actor, int(item.id), expected_version=int(item.version),
-                          direction=1))
+                          direction=1), place, "Élément descendu d'un rang.")
     if cols[3].button("", key=f"pilotage_swot_archive_{item.id}", icon=":material/archive:", help="Archiver"):
-        _after(data.write(swot_services.archive_swot_item, actor, int(item.id), expected_version=int(item.version)))
+        _after(data.write(swot_services.archive_swot_item, actor, int(item.id), expected_version=int(item.version)),
+               quadrant_place(item.quadrant), f"Élément archivé : « {_short(item.text, 60)} ».")
 
 
-def _after(result: tuple[bool, object]) -> None:
+def _after(result: tuple[bool, object], place: str, message: str) -> None:
     if result[0]:
+        feedback.remember(place, message)
         st.rerun()
 
 
 def _toolbar(profile: NeighbourhoodProfile, analyses: pd.DataFrame, analysis_id: int) -> None:
     cols = st.columns([1, 1, 2])
     if cols[0].button("Ajouter un élément", key="pilotage_swot_add", icon=":material/add:", type="primary"):
+        feedback.forget(TOOLBAR)
         state.put("swot_analysis", analysis_id)
         _item_dialog(profile, "forces", item=None)
     if cols[1].button("Nouvelle version", key="pilotage_swot_new", icon=":material/content_copy:"):
+        feedback.forget(TOOLBAR)
         _new_version_dialog(profile, analyses)
 
 
@@ -141,6 +159,11 @@ def _item_dialog(profile: NeighbourhoodProfile, quadrant: str, item=None) -> Non
         ok, _ = data.write(swot_services.update_swot_item, actor, int(item.id), expected_version=int(item.version),
                            quadrant=chosen, text=text, indicator_ids=indicator_ids, priority_ids=priority_ids)
     if ok:
+        if item is None:
+            feedback.remember(TOOLBAR, f"Élément ajouté aux {QUADRANT_LABELS[chosen].lower()}.")
+        else:
+            feedback.remember(item_place(item.id), "Élément modifié." if chosen == item.quadrant
+                              else f"Élément modifié et déplacé vers les {QUADRANT_LABELS[chosen].lower()}.")
         st.rerun()
 
 
@@ -158,6 +181,7 @@ def _new_version_dialog(profile: NeighbourhoodProfile, analyses: pd.DataFrame) -
                                 neighbourhood_id=profile.id, label=label, dated=dated, copy_from_id=copy_from)
         if ok:
             st.session_state[f"pilotage_swot_version_{profile.id}"] = new_id
+            feedback.remember(TOOLBAR, f"Version « {label.strip()} » créée : c'est elle qui est affichée.")
             st.rerun()
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import charts, data, layout, links, meeting_forms, state
+from components import charts, data, feedback, layout, links, meeting_forms, state
 from components import governance as gov
 from pilotage import clock, exporters, followups
 from pilotage.formats import MEETING_KIND_LABELS, MEETING_STATUS_LABELS, format_date, plural
@@ -28,7 +28,6 @@ def render() -> None:
     today = clock.today()
     meetings = data.read(queries.list_meetings, contract_id=contract.id)
     st.caption(f"{contract.name} — instances, cadence fixée par le contrat et suivi des décisions.")
-    meeting_forms.show_notice()
     _toolbar(contract, meetings)
     if meetings["illustrative"].any():
         st.html(f"<div>{layout.illustrative_badge()} <span class='pl-identity'>"
@@ -222,7 +221,9 @@ def _selected_decision(row) -> None:
             gov.ident(row.neighbourhood_id) is not None and gov.may_edit(actor, row.neighbourhood_id))
         if editable and right.button("Clore ou changer le statut", icon=":material/task_alt:",
                                      key=f"{state.PREFIX}gov_status_{row.id}"):
+            feedback.forget(meeting_forms.decision_place(row.id))
             meeting_forms.decision_status(row)
+        feedback.show(meeting_forms.decision_place(row.id))
 
 
 if __name__ == "__main__":
