@@ -18,9 +18,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render_update_sheet(contract_id: int, actor: Actor | None) -> None:
-    """The « Fiche de mise à jour » expander: export for everyone, import for those who may edit the scope."""
+    """The « Fiche de mise à jour » (the Priorités page gives it a tab of its own): export for everyone, import for
+    those who may edit the scope."""
     scopes = data.read(sheet_queries.list_sheet_scopes, contract_id=contract_id)
-    with st.expander("Fiche de mise à jour (Excel)", icon=":material/table_view:"):
+    with st.container():
         if scopes.empty:
             st.info("Aucune priorité à mettre à jour dans ce contrat.")
             return

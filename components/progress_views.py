@@ -103,8 +103,9 @@ def number_of(row) -> str:
     return row.number if isinstance(row.number, str) and row.number else str(int(row.position) + 1)
 
 
-def render_programme_progress(programme_id: int, actor: Actor | None) -> None:
-    """A programme's priorities under their headings: météo, progress, last point, staleness, history."""
+def render_programme_progress(programme_id: int, actor: Actor | None, open_first: bool = True) -> None:
+    """A programme's priorities under their headings, one expander each (the first open when `open_first`, and
+    the one just written to): météo, progress, last point, staleness, history."""
     programme = data.read(progress_queries.get_programme, programme_id=programme_id)
     if programme is None:
         st.warning("Ce programme n'existe plus.")
@@ -121,12 +122,25 @@ def render_programme_progress(programme_id: int, actor: Actor | None) -> None:
     flag = layout.illustrative_badge() if states["point_illustrative"].any() else ""
     st.html(f"<div class='pl-identity'>{flag}<strong>État du programme</strong> : "
             f"{html.escape(rolled.summary(unit_noun(programme.kind)))}</div>")
-    for _, rows in states.groupby("heading_position", sort=True):
+    noun = unit_noun(programme.kind)
+    for index, (_, rows) in enumerate(states.groupby("heading_position", sort=True)):
         heading = rows["heading"].iloc[0]
-        if isinstance(heading, str) and heading:
-            st.markdown(f"**{layout.escape_markdown(heading)}**")
-        for row in rows.itertuples():
-            _priority(row, points[points["priority_id"] == row.priority_id], editable, programme)
+        if not (isinstance(heading, str) and heading):
+            _priorities(rows, points, editable, programme)
+            continue
+        written = any(feedback.pending(point_place(pid)) for pid in rows["priority_id"])
+        with st.expander(heading_label(heading, rows, noun), expanded=(open_first and index == 0) or written):
+            _priorities(rows, points, editable, programme)
+
+
+def heading_label(heading: str, rows: pd.DataFrame, noun: str) -> str:
+    """An expander's label: the heading, then its count and météo ('… — ☁ Atteignable — 3 priorités …')."""
+    return f"**{layout.escape_markdown(heading)}** — {roll_up(item_states(rows)).summary(noun)}"
+
+
+def _priorities(rows: pd.DataFrame, points: pd.DataFrame, editable: bool, programme) -> None:
+    for row in rows.itertuples():
+        _priority(row, points[points["priority_id"] == row.priority_id], editable, programme)
 
 
 def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:

@@ -38,7 +38,7 @@ def render() -> None:
     _attendance(record)
     _agenda(record, editable)
     _decisions(record, editable)
-    _minutes(sheet)
+    _minutes(sheet, editable)
 
 
 def _meeting_id() -> int | None:
@@ -195,12 +195,12 @@ def _decision_list(decisions: pd.DataFrame, editable: bool, key: str, with_meeti
             feedback.show(meeting_forms.decision_place(row.id))
 
 
-def _minutes(sheet: MeetingSheet) -> None:
+def _minutes(sheet: MeetingSheet, editable: bool) -> None:
     st.subheader("Compte rendu")
     if sheet.minutes:
         st.markdown(layout.escape_markdown(sheet.minutes).replace("\n", "  \n"))
     else:
-        st.caption("Aucun compte rendu n'est encore saisi (bouton « Modifier »).")
+        st.caption("Aucun compte rendu n'est encore saisi" + (" (bouton « Modifier »)." if editable else "."))
 
 
 if __name__ == "__main__":

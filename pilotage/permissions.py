@@ -10,6 +10,8 @@ ROLE_LABELS = {"lecteur": "Lecteur", "contributeur": "Contributeur", "administra
 READ = "read"
 EDIT = "edit"  # neighbourhood data: SWOT, priorities, progress, meetings and decisions
 ADMIN = "admin"  # accounts, imports, audit journal
+# The URL paths of the pages behind ADMIN (the router registers them; the HTTP guard turns others away from them).
+ADMIN_URL_PATHS = frozenset({"comptes", "donnees", "journal"})
 ACTIONS = (READ, EDIT, ADMIN)
 
 
