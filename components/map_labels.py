@@ -1,8 +1,8 @@
 """Placing neighbourhood names on a map without overlap, for the map's initial view.
 
 deck.gl's own collision filter needs GPU features that are not everywhere; this greedy placement in
-screen space is done once per map in Python. A name that finds no free place is left out (the tooltip
-and the list under the map still give it).
+screen space is done once per map in Python. Every area gets its name: one that finds no free place takes
+the place where it covers the fewest others, inside the map when it can.
 """
 
 from __future__ import annotations
@@ -41,6 +41,12 @@ def _overlaps(a: tuple, b: tuple) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _cost(box: tuple, obstacles: list[tuple], width: int, height: int) -> tuple[int, int]:
+    """How bad a place is: outside the map first, then how many names and contours it covers."""
+    outside = not (box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height)
+    return int(outside), sum(_overlaps(box, other) for other in obstacles)
+
+
 def place_labels(candidates: list[LabelCandidate], view: View, width: int, height: int, size: int) -> list[dict]:
     """Rows for a TextLayer: around each contour, inside the map, wherever no placed name nor contour is."""
     def box_of(bounds: tuple) -> tuple:
@@ -68,11 +74,9 @@ def place_labels(candidates: list[LabelCandidate], view: View, width: int, heigh
             ((x_e, y_s + GAP, x_e + w, y_s + GAP + h), [east, south], "start", "top", [0, GAP]),
             ((x_w - w, y_s + GAP, x_w, y_s + GAP + h), [west, south], "end", "top", [0, GAP]),
         ]
-        for box, position, anchor, baseline, offset in options:
-            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
-            if inside and not any(_overlaps(box, other) for other in obstacles):
-                placed.append(box)
-                rows.append({"position": [round(v, 5) for v in position], "text": item.text, "anchor": anchor,
-                             "baseline": baseline, "offset": offset})
-                break
+        costs = [_cost(option[0], obstacles, width, height) for option in options]
+        box, position, anchor, baseline, offset = options[costs.index(min(costs))]  # the first free place, if any
+        placed.append(box)
+        rows.append({"position": [round(v, 5) for v in position], "text": item.text, "anchor": anchor,
+                     "baseline": baseline, "offset": offset})
     return rows
