@@ -73,6 +73,11 @@ def place_labels(candidates: list[LabelCandidate], view: View, width: int, heigh
             ((x_w - w, y_n - GAP - h, x_w, y_n - GAP), [west, north], "end", "bottom", [0, -GAP]),
             ((x_e, y_s + GAP, x_e + w, y_s + GAP + h), [east, south], "start", "top", [0, GAP]),
             ((x_w - w, y_s + GAP, x_w, y_s + GAP + h), [west, south], "end", "top", [0, GAP]),
+            # a line further out, above or below, when the nearer places are taken
+            ((x_c - w / 2, y_n - 2 * (GAP + h), x_c + w / 2, y_n - GAP - h - GAP), [lon_c, north], "middle",
+             "bottom", [0, -2 * GAP - h]),
+            ((x_c - w / 2, y_s + 2 * GAP + h, x_c + w / 2, y_s + 2 * (GAP + h)), [lon_c, south], "middle", "top",
+             [0, 2 * GAP + h]),
         ]
         costs = [_cost(option[0], obstacles, width, height) for option in options]
         box, position, anchor, baseline, offset = options[costs.index(min(costs))]  # the first free place, if any

@@ -67,16 +67,16 @@ class ReadyDeck:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _contract_spec(key: tuple, version: int, map_style: str | None, height: int, _hoods: pd.DataFrame,
+def _contract_spec(key: tuple, version: int, map_style: str | None, height: int, width: int, _hoods: pd.DataFrame,
                    _facilities: pd.DataFrame, _shading: Shading | None) -> str:
     """The deck's JSON, built once per map (`key`: what the map shows) and data version, not on every rerun."""
-    return contract_deck(_hoods, _facilities, _shading, map_style=map_style, height=height).to_json()
+    return contract_deck(_hoods, _facilities, _shading, map_style=map_style, height=height, width=width).to_json()
 
 
 def cached_contract_deck(key: tuple, hoods: pd.DataFrame, facilities: pd.DataFrame, shading: Shading | None,
-                         map_style: str | None, height: int) -> ReadyDeck:
+                         map_style: str | None, height: int, width: int = VIEW_WIDTH) -> ReadyDeck:
     """contract_deck, kept between reruns: `key` names what the map shows (contract, indicator, neighbourhood)."""
-    return ReadyDeck(_contract_spec(key, data.data_version(), map_style, height, hoods, facilities, shading))
+    return ReadyDeck(_contract_spec(key, data.data_version(), map_style, height, width, hoods, facilities, shading))
 
 
 @dataclass(frozen=True)

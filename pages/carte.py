@@ -15,6 +15,9 @@ MAP_KEY = state.PREFIX + "carte_map"
 NO_INDICATOR = 0
 LIST_COLUMNS = 3
 MAP_HEIGHT = 480  # the whole map fits a 1280x720 screen under the title and the selector
+# The map's width on a 1280-pixel screen (the narrowest the app is made for), less its frame: its initial view is
+# fitted to the contract's neighbourhoods at this width (wider screens show the same areas with more room around).
+MAP_WIDTH = 780
 
 
 def render() -> None:
@@ -31,20 +34,21 @@ def render() -> None:
     facilities = data.read(map_queries.list_map_facilities, contract_id=contract.id)
     shading, years, missing, indicator_id = _chosen_shading(contract, hoods)
     drawn = hoods[hoods["geometry"].notna()]
-    map_column, legend_column = st.columns([3, 1])
-    with map_column:
+    # The map takes the page's whole width (the legend goes under it): at 1280 pixels its areas are a third larger
+    # than in a three-quarter column.
+    with st.container():
         if drawn.empty:
             st.info("Aucun quartier de ce contrat n'a encore de contour."
                     + (" Importez les contours officiels (page Données) pour les voir sur la carte."
                        if can(state.current_actor(), ADMIN) else ""))
         else:
             deck = maps.cached_contract_deck(("contrat", contract.id, indicator_id), hoods, facilities, shading,
-                                             map_style=data.settings().map_style, height=MAP_HEIGHT)
+                                             map_style=data.settings().map_style, height=MAP_HEIGHT,
+                                             width=MAP_WIDTH)
             with st.container(border=True):  # without a base map, the frame shows where the map ends
                 st.pydeck_chart(deck, height=MAP_HEIGHT, key=MAP_KEY, on_select=_remember_click,
                                 selection_mode="single-object")
-    with legend_column:
-        map_legend.render_legend(hoods, facilities, shading, years, missing)
+    map_legend.render_legend(hoods, facilities, shading, years, missing, wide=True)
     _undrawn(hoods, facilities)
     _neighbourhood_links(contract, hoods, shading)
     _facility_table(facilities)
