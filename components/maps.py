@@ -41,6 +41,9 @@ OTHER_FACILITY = ((75, 85, 99, 255), (255, 255, 255, 255))
 # A CSS font list for the label atlas (a name with a digit would need quotes): the app's own font first.
 VIEW_WIDTH = 560  # the map's width on a 1280-pixel screen: the initial view and the names fit in it
 MINI_HEIGHT = 340
+# The Carte page's map on a 1280-pixel screen (the narrowest the app is made for), the whole width less its frame:
+# its initial view is fitted to the contract's neighbourhoods at this width (a wider screen shows more around).
+CONTRACT_MAP_WIDTH = 780
 LABELLED_MAX = 150
 LABEL_FONT = '"Source Sans", Helvetica, Arial, sans-serif'
 TOOLTIP_STYLE = {"backgroundColor": "#111827", "color": "#ffffff", "fontSize": "15px", "lineHeight": "1.35",

@@ -15,9 +15,6 @@ MAP_KEY = state.PREFIX + "carte_map"
 NO_INDICATOR = 0
 LIST_COLUMNS = 3
 MAP_HEIGHT = 480  # the whole map fits a 1280x720 screen under the title and the selector
-# The map's width on a 1280-pixel screen (the narrowest the app is made for), less its frame: its initial view is
-# fitted to the contract's neighbourhoods at this width (wider screens show the same areas with more room around).
-MAP_WIDTH = 780
 
 
 def render() -> None:
@@ -44,7 +41,7 @@ def render() -> None:
         else:
             deck = maps.cached_contract_deck(("contrat", contract.id, indicator_id), hoods, facilities, shading,
                                              map_style=data.settings().map_style, height=MAP_HEIGHT,
-                                             width=MAP_WIDTH)
+                                             width=maps.CONTRACT_MAP_WIDTH)
             with st.container(border=True):  # without a base map, the frame shows where the map ends
                 st.pydeck_chart(deck, height=MAP_HEIGHT, key=MAP_KEY, on_select=_remember_click,
                                 selection_mode="single-object")
