@@ -1,9 +1,10 @@
 """Confirmations of writes, drawn where the user acted and kept until their next action there.
 
 A write calls `remember(place, message)` before `st.rerun()`; the page calls `show(place)` right next to the form
-or the item that was written. The message stays (a success line, with a toast the first time) until the user acts
-again on that place (`forget(place)`), until another write is confirmed, or for KEEP_SECONDS at most: one run
-is too short to be read, or to be seen by a browser test on a busy machine.
+or the item that was written. The message stays (a success line, with a short toast the first time, in the corner
+of the screen whatever its scroll) until the user acts again on that place (`forget(place)`), until another write
+is confirmed, or for KEEP_SECONDS at most: one run is too short to be read, or to be seen by a browser test on a
+busy machine.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from components.layout import escape_markdown
 KEY = "feedback"
 KEEP_SECONDS = 600
 ICON = ":material/check_circle:"
+# The toast only says that it is done (the message itself is beside the form): one text, found once on screen.
+TOAST = "Modification enregistrée"
 
 
 @dataclass
@@ -54,7 +57,7 @@ def pending(place: str) -> str | None:
 def _toast_once(place: str) -> None:
     kept = state.get(KEY)
     if isinstance(kept, Confirmation) and kept.place == place and not kept.toasted:
-        st.toast(kept.message, icon=ICON, duration="long")
+        st.toast(TOAST, icon=ICON, duration="long")
         kept.toasted = True
 
 
