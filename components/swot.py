@@ -79,11 +79,13 @@ def _grid(items: pd.DataFrame, editable: bool, profile: NeighbourhoodProfile, an
                 rows = items[items["quadrant"] == quadrant]
                 if rows.empty:
                     st.caption("Aucun élément.")
+                previous = None
                 for index, item in enumerate(rows.itertuples()):
-                    _item(item, editable, profile, first=index == 0, last=index == len(rows) - 1)
+                    _item(item, editable, profile, first=index == 0, last=index == len(rows) - 1, previous=previous)
+                    previous = int(item.id)
 
 
-def _item(item, editable: bool, profile: NeighbourhoodProfile, first: bool, last: bool) -> None:
+def _item(item, editable: bool, profile: NeighbourhoodProfile, first: bool, last: bool, previous: int | None) -> None:
     flag = layout.illustrative_badge() if item.illustrative else ""
     origin = " — ".join(x for x in (f"« {item.quote} »" if item.quote else None, item.source, item.note) if x)
     links = [*(f"Indicateur : {label}" for label in item.indicator_labels),
@@ -91,7 +93,8 @@ def _item(item, editable: bool, profile: NeighbourhoodProfile, first: bool, last
     link_html = "".join(f"<div class='pl-source pl-link'>{html.escape(_short(link))}</div>" for link in links)
     st.html(f"<div class='pl-swot-item' title='{html.escape(origin)}'>{flag}{html.escape(item.text)}</div>{link_html}")
     if editable:
-        _item_actions(item, profile, first, last)
+        # an archived item's confirmation takes its place: under the item before it, or atop the quadrant
+        _item_actions(item, profile, first, last, item_place(previous) if previous else quadrant_place(item.quadrant))
     feedback.show(item_place(item.id))
 
 
@@ -99,7 +102,7 @@ def _short(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _item_actions(item, profile: NeighbourhoodProfile, first: bool, last: bool) -> None:
+def _item_actions(item, profile: NeighbourhoodProfile, first: bool, last: bool, archive_place: str) -> None:
     cols = st.columns([1, 1, 1, 1, 3])
     actor = state.current_actor()
     place = item_place(item.id)
@@ -116,7 +119,7 @@ def _item_actions(item, profile: NeighbourhoodProfile, first: bool, last: bool) 
                           direction=1), place, "Élément descendu d'un rang.")
     if cols[3].button("", key=f"pilotage_swot_archive_{item.id}", icon=":material/archive:", help="Archiver"):
         _after(data.write(swot_services.archive_swot_item, actor, int(item.id), expected_version=int(item.version)),
-               quadrant_place(item.quadrant), f"Élément archivé : « {_short(item.text, 60)} ».")
+               archive_place, f"Élément archivé : « {_short(item.text, 60)} ».")
 
 
 def _after(result: tuple[bool, object], place: str, message: str) -> None:
