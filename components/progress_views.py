@@ -145,6 +145,7 @@ def _priorities(rows: pd.DataFrame, points: pd.DataFrame, editable: bool, progra
 
 def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:
     with st.container(border=True):
+        feedback.show(point_place(row.priority_id))  # atop the block: its button, just clicked, is right below
         text_col, state_col = st.columns([3, 2], vertical_alignment="center")
         links = "".join(f"<div class='pl-source'>Socle commun : {html.escape(link)}</div>" for link in row.framework)
         text_col.html(f"<div class='pl-priority'><span class='pl-number'>{html.escape(number_of(row))}</span> "
@@ -155,7 +156,6 @@ def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:
                                       icon=":material/add:", help="Enregistrer un point d'avancement"):
                 feedback.forget(point_place(row.priority_id))
                 new_point_dialog(row, programme)
-        feedback.show(point_place(row.priority_id))
         with st.expander(f"Détail et historique ({plural(len(history), 'point')})"):
             _timeline(history)
 

@@ -91,11 +91,11 @@ def _item(item, editable: bool, profile: NeighbourhoodProfile, first: bool, last
     links = [*(f"Indicateur : {label}" for label in item.indicator_labels),
              *(f"Priorité : {label}" for label in item.priority_labels)]
     link_html = "".join(f"<div class='pl-source pl-link'>{html.escape(_short(link))}</div>" for link in links)
+    feedback.show(item_place(item.id))  # above the item: its buttons, just clicked, are right below
     st.html(f"<div class='pl-swot-item' title='{html.escape(origin)}'>{flag}{html.escape(item.text)}</div>{link_html}")
     if editable:
         # an archived item's confirmation takes its place: under the item before it, or atop the quadrant
         _item_actions(item, profile, first, last, item_place(previous) if previous else quadrant_place(item.quadrant))
-    feedback.show(item_place(item.id))
 
 
 def _short(text: str, limit: int = 110) -> str:

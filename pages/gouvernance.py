@@ -129,10 +129,12 @@ def _meeting_list(shown: pd.DataFrame) -> None:
     if found.empty:
         st.info("Aucune instance ne correspond à cette recherche.")
         return
-    table = gov.meetings_table(found).assign(Fiche=[f"instance?id={int(i)}" for i in found["id"]])
+    table = gov.meetings_table(found)
+    table.insert(0, "Fiche", [f"instance?id={int(i)}" for i in found["id"]])  # first: seen without scrolling
     st.dataframe(table, hide_index=True, width="stretch", height=gov.table_height(len(table), 420),
-                 column_config={"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche"),
-                                "Intitulé": st.column_config.TextColumn(width="large")})
+                 column_config={"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche",
+                                                                     width=120),
+                                "Intitulé": st.column_config.TextColumn(width="medium")})
 
 
 def _cadence(contract: ContractSummary, today: dt.date) -> None:
