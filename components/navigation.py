@@ -14,6 +14,7 @@ from pages import (
     connexion,
     donnees,
     gouvernance,
+    indicateurs,
     instance,
     journal,
     priorites,
@@ -45,6 +46,8 @@ PAGES = (
     PageSpec(seance.render, "Mode séance", "seance", "Séance", READ, ":material/co_present:"),
     PageSpec(comptes.render, "Comptes", "comptes", "Administration", ADMIN, ":material/group:"),
     PageSpec(donnees.render, "Données", "donnees", "Administration", ADMIN, ":material/database:"),
+    PageSpec(indicateurs.render, "Indicateurs et équipements", "indicateurs", "Administration", ADMIN,
+             ":material/query_stats:"),
     PageSpec(journal.render, "Journal d'audit", "journal", "Administration", ADMIN, ":material/history:"),
     PageSpec(compte.render, "Mon compte", "mon-compte", "Pilotage", READ, ":material/account_circle:", hidden=True),
 )

@@ -89,9 +89,10 @@ def _theme(rows: pd.DataFrame, name: str) -> None:
     shown = rows[rows["indicator_id"].isin(shown_ids)]
     if not shown.empty:
         st.altair_chart(theme_chart(shown), use_container_width=True)
-        sources = sorted({s for s in shown["source_detail"].dropna()})
-        layout.source_line("; ".join(sources) + f" — document {shown['source'].dropna().iloc[0]}",
-                           "Sources statistiques")
+        sources = "; ".join(sorted({s for s in shown["source_detail"].dropna()}))
+        documents = shown["source"].dropna()  # an imported table may give its source without details
+        document = f"document {documents.iloc[0]}" if not documents.empty else ""
+        layout.source_line(" — ".join(part for part in (sources, document) if part), "Sources statistiques")
     absent = rows[~rows["indicator_id"].isin(shown_ids)].drop_duplicates("indicator_id")
     if not absent.empty:
         st.markdown(f"**Non renseignés pour {name}** (aucune valeur dans les documents) : "

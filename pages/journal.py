@@ -16,10 +16,11 @@ from pilotage.queries import accounts as account_queries
 PARIS = ZoneInfo("Europe/Paris")
 OBJECT_LABELS = {"user": "Compte", "database": "Base de données", "swot_item": "Élément FFOM",
                  "neighbourhood": "Quartier", "priority_update": "Point d'avancement", "meeting": "Instance",
-                 "decision": "Décision", "agenda_item": "Point d'ordre du jour", "attendance": "Présences"}
+                 "decision": "Décision", "agenda_item": "Point d'ordre du jour", "attendance": "Présences",
+                 "indicator": "Indicateur", "indicator_value": "Valeur d'indicateur", "facility": "Équipement"}
 ACTION_LABELS = {"create": "Création", "update": "Modification", "archive": "Archivage", "seed": "Chargement",
                  "reset_password": "Mot de passe réinitialisé", "import": "Import", "sign_in": "Connexion",
-                 "sign_out": "Déconnexion"}
+                 "sign_out": "Déconnexion", "restore": "Restauration"}
 
 
 def render() -> None:

@@ -34,9 +34,11 @@ def list_map_neighbourhoods(session: Session, *, contract_id: int | None = None,
 
 def list_map_facilities(session: Session, *, contract_id: int | None = None,
                         neighbourhood_id: int | None = None) -> pd.DataFrame:
-    """Facilities of a contract (or those serving one neighbourhood), with the names of the areas they serve."""
+    """Facilities of a contract (or those serving one neighbourhood), archived ones left out, with the names of the
+    areas they serve."""
     statement = select(Facility.id, Facility.name, Facility.kind, Facility.commune, Facility.address,
-                       Facility.latitude, Facility.longitude, Facility.location_approximate, Facility.source)
+                       Facility.latitude, Facility.longitude, Facility.location_approximate, Facility.source
+                       ).where(Facility.archived.is_(False))
     if contract_id is not None:
         statement = statement.where(Facility.contract_id == contract_id)
     if neighbourhood_id is not None:
