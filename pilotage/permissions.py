@@ -11,7 +11,7 @@ READ = "read"
 EDIT = "edit"  # neighbourhood data: SWOT, priorities, progress, meetings and decisions
 ADMIN = "admin"  # accounts, imports, audit journal
 # The URL paths of the pages behind ADMIN (the router registers them; the HTTP guard turns others away from them).
-ADMIN_URL_PATHS = frozenset({"comptes", "donnees", "journal"})
+ADMIN_URL_PATHS = frozenset({"comptes", "donnees", "indicateurs", "journal"})
 ACTIONS = (READ, EDIT, ADMIN)
 
 

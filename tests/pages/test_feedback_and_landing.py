@@ -8,11 +8,14 @@ from apptest_support import fail_on_exception, open_page, start, texts
 
 from components import refusal
 from components.feedback import Confirmation
+from components.navigation import PAGES
 from components.progress_views import point_place
 from pilotage import clock
 from pilotage.db import session_scope
+from pilotage.permissions import ADMIN, ADMIN_URL_PATHS, Actor
 from pilotage.queries import progress as progress_queries
 from tests.factories import contract, neighbourhood_id
+from web.guard import REFUSED_TARGET, refused
 
 
 def test_a_reader_sent_back_from_an_admin_page_reads_why(actors):
@@ -50,3 +53,14 @@ def test_a_new_point_is_confirmed_in_its_priority_block_until_the_next_action_th
     assert [s.value for s in at.success] == ["Point d'avancement enregistré (essai)."]
     next(b for b in at.button if b.key == f"pilotage_new_point_{first}").click().run()
     assert not at.success, "the next action on that priority takes the confirmation away"
+
+
+def test_the_http_guard_knows_every_administration_page_of_the_router():
+    assert {spec.url_path for spec in PAGES if spec.action == ADMIN} == ADMIN_URL_PATHS
+    reader = Actor(id=1, username="lea", display_name="Léa", role="lecteur", all_neighbourhoods=False, active=True,
+                   neighbourhood_ids=frozenset())
+    admin = Actor(id=2, username="admin", display_name="Admin", role="administrateur", all_neighbourhoods=True,
+                  active=True, neighbourhood_ids=frozenset())
+    assert refused("/comptes", reader) and refused("/base/journal/", reader) and not refused("/comptes", admin)
+    assert not refused("/quartier", reader) and not refused("/", reader)
+    assert f"/?{refusal.PARAM}={refusal.REFUSED}" == REFUSED_TARGET
