@@ -152,9 +152,10 @@ def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:
                       f"{html.escape(row.text)}{links}</div>")
         with state_col:
             _state(row)
+            # the callback runs before the page is drawn again: the last confirmation goes at once
             if editable and st.button("Nouveau point", key=f"pilotage_new_point_{row.priority_id}",
-                                      icon=":material/add:", help="Enregistrer un point d'avancement"):
-                feedback.forget(point_place(row.priority_id))
+                                      icon=":material/add:", help="Enregistrer un point d'avancement",
+                                      on_click=feedback.forget, args=(point_place(row.priority_id),)):
                 new_point_dialog(row, programme)
         with st.expander(f"Détail et historique ({plural(len(history), 'point')})"):
             _timeline(history)

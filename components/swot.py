@@ -106,8 +106,8 @@ def _item_actions(item, profile: NeighbourhoodProfile, first: bool, last: bool, 
     cols = st.columns([1, 1, 1, 1, 3])
     actor = state.current_actor()
     place = item_place(item.id)
-    if cols[0].button("", key=f"pilotage_swot_edit_{item.id}", icon=":material/edit:", help="Modifier"):
-        feedback.forget(place)
+    if cols[0].button("", key=f"pilotage_swot_edit_{item.id}", icon=":material/edit:", help="Modifier",
+                      on_click=feedback.forget, args=(place,)):
         _item_dialog(profile, item.quadrant, item=item)
     if cols[1].button("", key=f"pilotage_swot_up_{item.id}", icon=":material/arrow_upward:", disabled=first,
                       help="Monter"):
