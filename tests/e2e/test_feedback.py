@@ -58,7 +58,7 @@ def item_button(page: Page, action: str) -> Locator:
 
 
 def test_a_contributor_lands_on_their_projet_and_sees_every_write_confirmed_in_view(start_server, new_page,
-                                                                                  seeded_sqlite_file):
+                                                                                  seeded_sqlite_file, artifacts):
     _, database_url = seeded_sqlite_file
     add_account(database_url, *CONTRIBUTOR, display_name="Alix Planoise", neighbourhood_slugs=("planoise",))
     server = start_server(database_url)
@@ -81,6 +81,7 @@ def test_a_contributor_lands_on_their_projet_and_sees_every_write_confirmed_in_v
     expect(page.get_by_role("dialog")).to_have_count(0)
     settled(page)
     in_viewport(page, confirmation(page, "Point d'avancement enregistré (☂ Appui nécessaire"))
+    page.screenshot(path=artifacts / "feedback-point-1280x720.png")
 
     page.goto(f"{server.url}/quartier?q=planoise&section=ffom")
     expect(heading(page, "Planoise")).to_be_visible()
@@ -102,6 +103,7 @@ def test_a_contributor_lands_on_their_projet_and_sees_every_write_confirmed_in_v
     expect(page.get_by_role("dialog")).to_have_count(0)
     settled(page)
     in_viewport(page, confirmation(page, "Élément modifié."))
+    page.screenshot(path=artifacts / "feedback-ffom-modifie-1280x720.png")
 
     item_button(page, "down").click()
     settled(page)
@@ -146,7 +148,7 @@ def revue_of_planoise(database_url: str) -> int:
         engine.dispose()
 
 
-def test_a_point_captured_in_seance_shows_on_the_current_slide(start_server, new_page, seeded_sqlite_file):
+def test_a_point_captured_in_seance_shows_on_the_current_slide(start_server, new_page, seeded_sqlite_file, artifacts):
     _, database_url = seeded_sqlite_file
     add_account(database_url, *CONTRIBUTOR, display_name="Alix Planoise", neighbourhood_slugs=("planoise",))
     revue = revue_of_planoise(database_url)
@@ -175,6 +177,7 @@ def test_a_point_captured_in_seance_shows_on_the_current_slide(start_server, new
     expect(line).to_contain_text("⚡ Compromis")  # the slide read the new point
     assert re.search(r"etape=3&ecran=2$", page.url)
     in_viewport(page, page.get_by_text("Point d'avancement enregistré (⚡ Compromis"))
+    page.screenshot(path=artifacts / "feedback-seance-point-1280x720.png")
     assert "Traceback" not in server.log()
 
 
