@@ -15,12 +15,13 @@ import pydeck as pdk
 import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
-from components import data, layout
+from components import data, layout, state
 from components.map_labels import LabelCandidate, place_labels
 from pilotage.choropleth import NO_DATA_COLOR, ValueClass, class_of, classes_for, years_label
 from pilotage.formats import KIND_LABELS, format_number, format_value
 from pilotage.geometry import View, coarser, hatch_lines, polygons_of
 from pilotage.map_view import Bounds, anchor_bounds, fit_view, union
+from pilotage.permissions import ADMIN, can
 from pilotage.queries import maps as map_queries
 
 AREAS_LAYER = "quartiers"
@@ -297,8 +298,9 @@ def neighbourhood_minimap(neighbourhood_id: int, height: int = MINI_HEIGHT) -> N
     hoods = data.read(map_queries.list_map_neighbourhoods, neighbourhood_id=neighbourhood_id)
     facilities = data.read(map_queries.list_map_facilities, neighbourhood_id=neighbourhood_id)
     if hoods.empty or hoods["geometry"].isna().all():
-        st.info("Ce quartier n'a pas encore de contour : la carte s'affichera quand ses contours seront importés "
-                "(page Données, fichier officiel des QPV).")
+        where = " (page Données, fichier officiel des QPV)" if can(state.current_actor(), ADMIN) else ""
+        st.info(f"Ce quartier n'a pas encore de contour : la carte s'affichera quand ses contours seront importés"
+                f"{where}.")
         return
     map_column, legend_column = st.columns([2, 1])
     with map_column, st.container(border=True):
