@@ -6,7 +6,7 @@ import os
 
 import streamlit as st
 
-from components import auth, data, incidents, layout, links, navigation, state
+from components import auth, data, incidents, layout, links, navigation, refusal, state
 from pilotage import clock
 from pilotage.permissions import ROLE_LABELS, Actor
 from pilotage.settings import Settings
@@ -45,6 +45,7 @@ def run_page() -> None:
     if actor is None:
         st.navigation(navigation.sign_in_pages(), position="hidden").run()
         return
+    refusal.show()
     st.navigation(navigation.visible_pages(actor)).run()
     account_block(actor)
 

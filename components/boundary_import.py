@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
+from components import data, feedback, layout, state
 from pilotage.boundaries import (
     CODE_GUESSES,
     COMMUNE_GUESSES,
@@ -58,6 +58,8 @@ def render(contract: ContractSummary, actor: Actor) -> None:
                               key=f"{KEY}file_{state.get('boundaries_round', 0)}")
     if upload is None:
         return
+    state.put("boundaries_report", None)  # a new file: the last import's report goes
+    feedback.forget(REPORT_PLACE)
     try:
         check_file_size(upload.size)  # before hashing the bytes for the cache
         content = upload.getvalue()
@@ -154,11 +156,14 @@ def _confirm(contract: ContractSummary, actor: Actor, filename: str, content: by
             st.rerun()
 
 
+REPORT_PLACE = "boundaries_import"
+
+
 def _show_last_report() -> None:
+    """The last import's report, kept until the next file is chosen."""
     report: boundary_services.ImportReport | None = state.get("boundaries_report")
     if report is None:
         return
-    state.put("boundaries_report", None)
     text = (f"Import terminé : contours officiels enregistrés pour {plural(len(report.updated), 'quartier')} "
             f"({', '.join(report.updated)}).")
     if report.codes_recorded:
@@ -166,7 +171,9 @@ def _show_last_report() -> None:
     text += (f" {plural(len(report.unmatched), 'entité')} du fichier non appariée(s), "
              f"{plural(len(report.missing), 'quartier')} du contrat sans entité, dont les contours sont conservés"
              + (f" ({', '.join(name for name, _ in report.missing)})." if report.missing else "."))
-    st.success(layout.escape_markdown(text), icon="✅")
+    if feedback.pending(REPORT_PLACE) is None:
+        feedback.remember(REPORT_PLACE, layout.escape_markdown(text))
+    feedback.show(REPORT_PLACE)
     if report.unmatched:
         with st.expander(f"Entités du fichier non appariées ({format_number(len(report.unmatched))})"):
             st.dataframe(_unmatched_table(report.unmatched), hide_index=True, use_container_width=True)

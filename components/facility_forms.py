@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, facility_import, layout, state
+from components import data, facility_import, feedback, layout, state
 from components.maps import FACILITY_KIND_LABELS
 from pilotage.formats import format_number
 from pilotage.permissions import Actor
@@ -15,15 +15,17 @@ from pilotage.queries.contracts import ContractSummary
 from pilotage.services import facilities as facility_services
 from pilotage.services.facilities import FacilityFields
 
+SAVED_PLACE = "facility_forms"
 KEY = state.PREFIX + "facility_forms_"
+
+
+def _saved(message: str) -> None:
+    feedback.remember(SAVED_PLACE, layout.escape_markdown(message))
 
 
 def render(contract: ContractSummary, actor: Actor) -> None:
     """The list of facilities, then the import, the new-facility form and the edit form."""
-    saved = state.get("facility_forms_saved")
-    if saved:
-        state.put("facility_forms_saved", None)
-        st.success(layout.escape_markdown(saved), icon=":material/check_circle:")
+    feedback.show(SAVED_PLACE)  # kept until the next write
     facilities = data.read(facility_queries.list_facilities, contract_id=contract.id)
     hoods = data.read(contract_queries.list_neighbourhoods, contract_id=contract.id)
     names = {int(row.id): row.name for row in hoods.itertuples()}
@@ -86,7 +88,7 @@ def _new_form(contract: ContractSummary, actor: Actor, names: dict[int, str]) ->
             ok, _ = data.write(facility_services.create_facility, actor, contract_id=contract.id, fields=fields)
             if ok:
                 state.put("facility_new_round", round_number + 1)  # an empty form for the next one
-                state.put("facility_forms_saved", f"Équipement « {fields.name.strip()} » ajouté.")
+                _saved(f"Équipement « {fields.name.strip()} » ajouté.")
                 st.rerun()
 
 
@@ -104,7 +106,7 @@ def _edit_form(actor: Actor, facilities: pd.DataFrame, names: dict[int, str]) ->
             ok, _ = data.write(facility_services.update_facility, actor, chosen, expected_version=version,
                                fields=fields)
             if ok:
-                state.put("facility_forms_saved", f"Équipement « {fields.name.strip()} » enregistré.")
+                _saved(f"Équipement « {fields.name.strip()} » enregistré.")
                 st.rerun()
     archived = bool(row["archived"])
     if st.button("Restaurer sur la carte" if archived else "Archiver (retirer de la carte)", key=KEY + "archive",
@@ -112,6 +114,6 @@ def _edit_form(actor: Actor, facilities: pd.DataFrame, names: dict[int, str]) ->
         ok, _ = data.write(facility_services.set_facility_archived, actor, chosen, expected_version=version,
                            archived=not archived)
         if ok:
-            state.put("facility_forms_saved", f"Équipement « {row['name']} » "
+            _saved(f"Équipement « {row['name']} » "
                       + ("restauré sur la carte." if archived else "archivé : il n'apparaît plus sur la carte."))
             st.rerun()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
+from components import data, feedback, layout, state
 from pilotage.formats import format_number, format_value
 from pilotage.indicator_import import MAX_DECIMALS
 from pilotage.permissions import Actor
@@ -13,15 +13,17 @@ from pilotage.queries import indicators as indicator_queries
 from pilotage.queries.contracts import ContractSummary
 from pilotage.services import indicators as indicator_services
 
+SAVED_PLACE = "indicator_forms"
 KEY = state.PREFIX + "indicator_forms_"
+
+
+def _saved(message: str) -> None:
+    feedback.remember(SAVED_PLACE, layout.escape_markdown(message))
 
 
 def render(contract: ContractSummary, actor: Actor) -> None:
     """The list of indicators; choosing one opens its form and its values."""
-    saved = state.get("indicator_forms_saved")
-    if saved:
-        state.put("indicator_forms_saved", None)
-        st.success(layout.escape_markdown(saved), icon=":material/check_circle:")
+    feedback.show(SAVED_PLACE)  # kept until the next write
     indicators = data.read(indicator_queries.list_indicators, contract_id=contract.id)
     if indicators.empty:
         st.info("Ce contrat n'a encore aucun indicateur : importez un tableau dans l'onglet « Importer des "
@@ -55,7 +57,7 @@ def _indicator_form(actor: Actor, indicator_id: int, row: pd.Series) -> None:
                                expected_version=int(row["version"]), label=label, theme=theme, unit=unit,
                                decimals=int(decimals), definition=definition)
             if ok:
-                state.put("indicator_forms_saved", f"Indicateur « {label.strip()} » enregistré.")
+                _saved(f"Indicateur « {label.strip()} » enregistré.")
                 st.rerun()
 
 
@@ -80,5 +82,5 @@ def _value_form(actor: Actor, indicator_id: int, indicator: pd.Series) -> None:
                                expected_version=int(value["version"]), value=number, year=year, source=source,
                                source_detail=detail)
             if ok:
-                state.put("indicator_forms_saved", "Valeur enregistrée.")
+                _saved("Valeur enregistrée.")
                 st.rerun()

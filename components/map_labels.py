@@ -1,8 +1,8 @@
 """Placing neighbourhood names on a map without overlap, for the map's initial view.
 
 deck.gl's own collision filter needs GPU features that are not everywhere; this greedy placement in
-screen space is done once per map in Python. A name that finds no free place is left out (the tooltip
-and the list under the map still give it).
+screen space is done once per map in Python. Every area gets its name: one that finds no free place takes
+the place where it covers the fewest others, inside the map when it can.
 """
 
 from __future__ import annotations
@@ -41,6 +41,14 @@ def _overlaps(a: tuple, b: tuple) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _cost(box: tuple, names: list[tuple], contours: list[tuple], width: int, height: int) -> tuple[int, int, int]:
+    """How bad a place is: outside the map first, then over another name (unreadable), then over a contour (the
+    name's white halo keeps it legible)."""
+    outside = not (box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height)
+    return (int(outside), sum(_overlaps(box, other) for other in names),
+            sum(_overlaps(box, other) for other in contours))
+
+
 def place_labels(candidates: list[LabelCandidate], view: View, width: int, height: int, size: int) -> list[dict]:
     """Rows for a TextLayer: around each contour, inside the map, wherever no placed name nor contour is."""
     def box_of(bounds: tuple) -> tuple:
@@ -54,7 +62,7 @@ def place_labels(candidates: list[LabelCandidate], view: View, width: int, heigh
     for item in sorted(candidates, key=lambda c: -c.priority):
         west, south, east, north = item.bounds
         x_w, y_n, x_e, y_s = contours[id(item)]
-        obstacles = placed + [box for key, box in contours.items() if key != id(item)]
+        others = [box for key, box in contours.items() if key != id(item)]
         x_c, y_c = (x_w + x_e) / 2, (y_s + y_n) / 2
         lon_c, lat_c = (west + east) / 2, (south + north) / 2
         w, h = CHAR_WIDTH * size * len(item.text) + 6, size * 1.25
@@ -67,12 +75,15 @@ def place_labels(candidates: list[LabelCandidate], view: View, width: int, heigh
             ((x_w - w, y_n - GAP - h, x_w, y_n - GAP), [west, north], "end", "bottom", [0, -GAP]),
             ((x_e, y_s + GAP, x_e + w, y_s + GAP + h), [east, south], "start", "top", [0, GAP]),
             ((x_w - w, y_s + GAP, x_w, y_s + GAP + h), [west, south], "end", "top", [0, GAP]),
+            # a line further out, above or below, when the nearer places are taken
+            ((x_c - w / 2, y_n - 2 * (GAP + h), x_c + w / 2, y_n - GAP - h - GAP), [lon_c, north], "middle",
+             "bottom", [0, -2 * GAP - h]),
+            ((x_c - w / 2, y_s + 2 * GAP + h, x_c + w / 2, y_s + 2 * (GAP + h)), [lon_c, south], "middle", "top",
+             [0, 2 * GAP + h]),
         ]
-        for box, position, anchor, baseline, offset in options:
-            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
-            if inside and not any(_overlaps(box, other) for other in obstacles):
-                placed.append(box)
-                rows.append({"position": [round(v, 5) for v in position], "text": item.text, "anchor": anchor,
-                             "baseline": baseline, "offset": offset})
-                break
+        costs = [_cost(option[0], placed, others, width, height) for option in options]
+        box, position, anchor, baseline, offset = options[costs.index(min(costs))]  # the first free place, if any
+        placed.append(box)
+        rows.append({"position": [round(v, 5) for v in position], "text": item.text, "anchor": anchor,
+                     "baseline": baseline, "offset": offset})
     return rows

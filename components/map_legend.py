@@ -16,6 +16,8 @@ OUTLINE_WORDS = {"qpv": "contour plein épais", "fragile": "contour en tirets", 
 CSS = """
 <style>
   .pl-legend { font-size:0.95rem; line-height:1.35; color:#111827; }
+  .pl-legend-wide { display:flex; flex-wrap:wrap; gap:0 2.5rem; align-items:flex-start; }
+  .pl-legend-wide > div { max-width:26rem; }
   .pl-legend h4 { font-size:1rem; margin:0.6rem 0 0.3rem 0; }
   .pl-legend .pl-row { display:flex; align-items:center; gap:0.5rem; margin:0.2rem 0; }
   .pl-legend .pl-swatch { flex:none; display:inline-block; width:30px; height:18px; box-sizing:border-box; }
@@ -107,10 +109,12 @@ def approximate_note(hoods: pd.DataFrame, facilities: pd.DataFrame) -> str:
 
 
 def render_legend(hoods: pd.DataFrame, facilities: pd.DataFrame, shading: Shading | None, years: str = "",
-                  missing: int = 0) -> None:
-    """The legend of the contract map, beside it."""
+                  missing: int = 0, wide: bool = False) -> None:
+    """The legend of the contract map, beside it (or under it, its sections side by side, when `wide`)."""
     parts = [kinds_section(hoods, shaded=shading is not None)]
     if shading is not None:
         parts.append(shading_section(shading, years, missing))
     parts += [facilities_section(facilities), approximate_note(hoods, facilities)]
-    st.html(CSS + '<div class="pl-legend" role="group" aria-label="Légende de la carte">' + "".join(parts) + "</div>")
+    css_class = "pl-legend pl-legend-wide" if wide else "pl-legend"
+    st.html(CSS + f'<div class="{css_class}" role="group" aria-label="Légende de la carte">'
+            + "".join(f"<div>{part}</div>" for part in parts) + "</div>")

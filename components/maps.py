@@ -15,14 +15,17 @@ import pydeck as pdk
 import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
-from components import data, layout
+from components import data, layout, state
 from components.map_labels import LabelCandidate, place_labels
 from pilotage.choropleth import NO_DATA_COLOR, ValueClass, class_of, classes_for, years_label
 from pilotage.formats import KIND_LABELS, format_number, format_value
-from pilotage.geometry import View, bounds_of, coarser, hatch_lines, polygons_of, positions, view_of
+from pilotage.geometry import View, coarser, hatch_lines, polygons_of
+from pilotage.map_view import Bounds, anchor_bounds, fit_view, union
+from pilotage.permissions import ADMIN, can
 from pilotage.queries import maps as map_queries
 
 AREAS_LAYER = "quartiers"
+AREA_POINTS_LAYER = "quartiers-sans-contour"
 FACILITIES_LAYER = "equipements"
 FACILITY_KIND_LABELS = {"centre_social": "Centre social", "evs": "Espace de vie sociale (EVS)"}
 # Kinds are told apart by outline (solid thick, dashed, dotted) as well as by fill.
@@ -39,10 +42,14 @@ OTHER_FACILITY = ((75, 85, 99, 255), (255, 255, 255, 255))
 # A CSS font list for the label atlas (a name with a digit would need quotes): the app's own font first.
 VIEW_WIDTH = 560  # the map's width on a 1280-pixel screen: the initial view and the names fit in it
 MINI_HEIGHT = 340
+# The Carte page's map on a 1280-pixel screen (the narrowest the app is made for), the whole width less its frame:
+# its initial view is fitted to the contract's neighbourhoods at this width (a wider screen shows more around).
+CONTRACT_MAP_WIDTH = 780
 LABELLED_MAX = 150
 LABEL_FONT = '"Source Sans", Helvetica, Arial, sans-serif'
 TOOLTIP_STYLE = {"backgroundColor": "#111827", "color": "#ffffff", "fontSize": "15px", "lineHeight": "1.35",
                  "padding": "8px 10px", "maxWidth": "360px"}
+DECK_TOOLTIP = {"text": "{tip}", "style": TOOLTIP_STYLE}
 
 
 class CompactDeck(pdk.Deck):
@@ -50,6 +57,30 @@ class CompactDeck(pdk.Deck):
 
     def to_json(self) -> str:
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+class ReadyDeck:
+    """A deck serialised once and kept by data version: st.pydeck_chart reads only its JSON and its tooltip."""
+
+    def __init__(self, spec: str):
+        self.spec = spec
+        self._tooltip = DECK_TOOLTIP
+
+    def to_json(self) -> str:
+        return self.spec
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _contract_spec(key: tuple, version: int, map_style: str | None, height: int, width: int, _hoods: pd.DataFrame,
+                   _facilities: pd.DataFrame, _shading: Shading | None) -> str:
+    """The deck's JSON, built once per map (`key`: what the map shows) and data version, not on every rerun."""
+    return contract_deck(_hoods, _facilities, _shading, map_style=map_style, height=height, width=width).to_json()
+
+
+def cached_contract_deck(key: tuple, hoods: pd.DataFrame, facilities: pd.DataFrame, shading: Shading | None,
+                         map_style: str | None, height: int, width: int = VIEW_WIDTH) -> ReadyDeck:
+    """contract_deck, kept between reruns: `key` names what the map shows (contract, indicator, neighbourhood)."""
+    return ReadyDeck(_contract_spec(key, data.data_version(), map_style, height, width, hoods, facilities, shading))
 
 
 @dataclass(frozen=True)
@@ -140,24 +171,51 @@ def outline_layers(hoods: pd.DataFrame) -> list[pdk.Layer]:
     return layers
 
 
-def label_layer(hoods: pd.DataFrame, view: View, width: int, height: int, size: int = 15) -> pdk.Layer | None:
-    """Names beside their contours, placed so that none overlaps another (the most populated first).
+def area_anchors(hoods: pd.DataFrame, facilities: pd.DataFrame) -> dict[int, Bounds]:
+    """Where each neighbourhood is: its contour's bounds, else the centre of the facilities serving it."""
+    served: dict[str, list[tuple[float, float]]] = {}
+    for row in facilities.itertuples():
+        if row.latitude is not None and row.latitude == row.latitude:
+            for slug in row.neighbourhood_slugs:
+                served.setdefault(slug, []).append((float(row.longitude), float(row.latitude)))
+    anchors = {int(row.id): anchor_bounds(row.geometry if isinstance(row.geometry, dict) else None,
+                                          served.get(row.slug, [])) for row in hoods.itertuples()}
+    return {hood_id: bounds for hood_id, bounds in anchors.items() if bounds is not None}
 
-    Beyond LABELLED_MAX contours (a national view) names are left to the tooltip: the placement is quadratic.
+
+def label_layer(hoods: pd.DataFrame, anchors: dict[int, Bounds], view: View, width: int, height: int,
+                size: int = 15) -> pdk.Layer | None:
+    """Every name beside its area (or its point), placed so that names overlap as little as possible (QPV and the
+    most populated first).
+
+    Beyond LABELLED_MAX areas (a national view) names are left to the tooltip: the placement is quadratic.
     """
     if len(hoods) > LABELLED_MAX:
         return None
-    candidates = [LabelCandidate(str(row.name), bounds, _priority(row)) for row in hoods.itertuples()
-                  if (bounds := bounds_of(positions(row.geometry["coordinates"]))) is not None]
+    candidates = [LabelCandidate(str(row.name), anchors[int(row.id)], _priority(row)) for row in hoods.itertuples()
+                  if int(row.id) in anchors]
     rows = place_labels(candidates, view, width, height, size)
     if not rows:
         return None
     return pdk.Layer("TextLayer", id="noms", data=rows, get_position="position", get_text="text", get_size=size,
                      size_units="'pixels'", get_color=[17, 24, 39, 255], character_set="'auto'", font_weight=600,
-                     font_settings={"sdf": True, "fontSize": 64, "buffer": 8}, outline_width=4,
+                     font_settings={"sdf": True, "fontSize": 32, "buffer": 4}, outline_width=3,
                      outline_color=[255, 255, 255, 235], get_text_anchor="anchor",
                      get_alignment_baseline="baseline", get_pixel_offset="offset", font_family=f"`{LABEL_FONT}`",
                      pickable=False)
+
+
+def point_area_layer(hoods: pd.DataFrame, anchors: dict[int, Bounds], shading: Shading | None) -> pdk.Layer | None:
+    """Neighbourhoods without a contour, as a ringed point where their facilities are (with their tooltip)."""
+    rows = [{"position": [round(anchors[int(row.id)][0], 5), round(anchors[int(row.id)][1], 5)],
+             "fill": _fill(row, shading), "line": list(KIND_OUTLINE.get(row.kind, KIND_OUTLINE["veille"])[0]),
+             "tip": hood_tooltip(row, shading) + "\nSans contour : placé d'après ses équipements", "slug": row.slug}
+            for row in hoods.itertuples() if not isinstance(row.geometry, dict) and int(row.id) in anchors]
+    if not rows:
+        return None
+    return pdk.Layer("ScatterplotLayer", id=AREA_POINTS_LAYER, data=rows, get_position="position",
+                     get_fill_color="fill", get_line_color="line", stroked=True, filled=True, get_radius=11,
+                     radius_units="'pixels'", line_width_units="'pixels'", get_line_width=3, pickable=True)
 
 
 def _priority(row) -> float:
@@ -212,25 +270,24 @@ def make_deck(layers: list[pdk.Layer], view: View, map_style: str | None, height
         map_provider=None,
         # pydeck's sentinel: Streamlit draws no base map for it (no network); a configured style URL is used as is.
         map_style=map_style or "__MAP_STYLE__",
-        tooltip={"text": "{tip}", "style": TOOLTIP_STYLE},
+        tooltip=DECK_TOOLTIP,
         height=height,
     )
 
 
 def contract_deck(hoods: pd.DataFrame, facilities: pd.DataFrame, shading: Shading | None = None,
                   map_style: str | None = None, height: int = 480, width: int = VIEW_WIDTH) -> CompactDeck:
-    """The map of a contract: neighbourhoods (choropleth when shaded), outlines by kind, names, facilities."""
-    drawn = hoods[hoods["geometry"].notna()]
-    points = [p for g in drawn["geometry"] for p in positions(g["coordinates"])]
-    points += [(r.longitude, r.latitude) for r in facilities.itertuples()
-               if r.latitude is not None and r.latitude == r.latitude]
-    view = view_of(bounds_of(points), width=width, height=height)
+    """The map of a contract: neighbourhoods (choropleth when shaded), outlines by kind, names, facilities; the
+    view fitted to the neighbourhoods."""
+    anchors = area_anchors(hoods, facilities)
+    view = fit_view(union(anchors.values()), width=width, height=height)
+    drawn = hoods[hoods["geometry"].map(lambda g: isinstance(g, dict))]
     # A third of a pixel at the initial zoom: nothing for a town's map, most points of a national one.
     tolerance = 0.3 * 360 / (512 * 2 ** view.zoom)
     drawn = drawn.assign(geometry=[coarser(g, tolerance) for g in drawn["geometry"]])
-    rows = area_rows(drawn, shading)
-    layers = [area_layer(rows), hatch_layer(drawn, shading, view), *outline_layers(drawn),
-              facility_layer(facilities, radius=6), label_layer(drawn, view, width, height)]
+    layers = [area_layer(area_rows(drawn, shading)), hatch_layer(drawn, shading, view), *outline_layers(drawn),
+              point_area_layer(hoods, anchors, shading), facility_layer(facilities, radius=6),
+              label_layer(hoods, anchors, view, width, height)]
     return make_deck([layer for layer in layers if layer is not None], view, map_style, height)
 
 
@@ -241,12 +298,14 @@ def neighbourhood_minimap(neighbourhood_id: int, height: int = MINI_HEIGHT) -> N
     hoods = data.read(map_queries.list_map_neighbourhoods, neighbourhood_id=neighbourhood_id)
     facilities = data.read(map_queries.list_map_facilities, neighbourhood_id=neighbourhood_id)
     if hoods.empty or hoods["geometry"].isna().all():
-        st.info("Ce quartier n'a pas encore de contour : la carte s'affichera quand ses contours seront importés "
-                "(page Données, fichier officiel des QPV).")
+        where = " (page Données, fichier officiel des QPV)" if can(state.current_actor(), ADMIN) else ""
+        st.info(f"Ce quartier n'a pas encore de contour : la carte s'affichera quand ses contours seront importés"
+                f"{where}.")
         return
     map_column, legend_column = st.columns([2, 1])
     with map_column, st.container(border=True):
-        deck = contract_deck(hoods, facilities, None, map_style=data.settings().map_style, height=height)
+        deck = cached_contract_deck(("quartier", neighbourhood_id), hoods, facilities, None,
+                                    map_style=data.settings().map_style, height=height)
         st.pydeck_chart(deck, height=height, key=f"pilotage_minimap_{neighbourhood_id}")
     with legend_column:
         map_legend.render_legend(hoods, facilities, None)

@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import data, links, state
+from components import data, feedback, links, state
 from components.governance import day, kind_label, meeting_status, text
 from components.layout import escape_markdown
 from pilotage import clock
@@ -25,19 +25,16 @@ from pilotage.services import governance
 SECTIONS = ("Point d’étape du projet de quartier", "Parole aux habitants et aux associations",
             "Propositions d’évolution", "Orientations du contrat", "Évaluation", "Programmation")
 PRESENCE = {"non renseignée": None, "présente": True, "absente": False}
-NOTICE = "governance_notice"
+MEETING_PLACE = "meeting_sheet"  # under a meeting sheet's action bar (and after a switch to a new meeting)
 
 
-def notify(message: str) -> None:
-    """A confirmation shown once, on the next run of the page."""
-    state.put(NOTICE, message)
+def decision_place(decision_id: int) -> str:
+    """Where the confirmation of a decision's follow-up is drawn: beside that decision."""
+    return f"decision_{int(decision_id)}"
 
 
-def show_notice() -> None:
-    message = state.get(NOTICE)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-        state.put(NOTICE, None)
+def outcome_place(item_id: int) -> str:
+    return f"outcome_{int(item_id)}"
 
 
 def form_options(sheet: MeetingSheet) -> tuple[dict[int, str], dict[int, str], pd.DataFrame]:
@@ -89,7 +86,7 @@ def create_meeting(contract_id: int, scopes: dict[tuple, str], kind: str = "revu
                                 date=chosen_date, start_time=start, place=place, chairs=chairs, status=status,
                                 neighbourhood_id=hood, programme_id=programme)
         if ok:
-            notify("Instance créée.")
+            feedback.remember(MEETING_PLACE, "Instance créée.")
             links.switch_page("instance", id=str(new_id))
 
 
@@ -110,7 +107,7 @@ def edit_meeting(sheet: MeetingSheet) -> None:
                            title=title, date=date, start_time=start, place=place, chairs=chairs, status=status,
                            minutes=minutes)
         if ok:
-            notify("Instance enregistrée.")
+            feedback.remember(MEETING_PLACE, "Instance enregistrée.")
             st.rerun()
 
 
@@ -126,7 +123,7 @@ def postpone_meeting(sheet: MeetingSheet) -> None:
         ok, new_id = data.write(governance.postpone_meeting, state.current_actor(), sheet.id,
                                 expected_version=sheet.version, new_date=new_date, new_time=new_time)
         if ok:
-            notify("Instance reportée : voici la nouvelle instance.")
+            feedback.remember(MEETING_PLACE, "Instance reportée : voici la nouvelle instance.")
             links.switch_page("instance", id=str(new_id))
 
 
@@ -158,7 +155,7 @@ def record_attendance(sheet: MeetingSheet, attendance: pd.DataFrame, organisatio
         ok, _ = data.write(governance.record_attendance, state.current_actor(), sheet.id, entries=entries,
                            expected_versions=versions)
         if ok:
-            notify("Présences enregistrées.")
+            feedback.remember(MEETING_PLACE, "Présences enregistrées.")
             st.rerun()
 
 
@@ -184,7 +181,7 @@ def add_agenda_item(sheet: MeetingSheet, sections: list[str], hoods: dict[int, s
         ok, _ = data.write(governance.add_agenda_item, state.current_actor(), sheet.id, title=title, section=section,
                            neighbourhood_id=hood, priority_id=priority, notes=notes, decision_ids=decisions)
         if ok:
-            notify("Point ajouté à l'ordre du jour.")
+            feedback.remember(MEETING_PLACE, "Point ajouté à l'ordre du jour.")
             st.rerun()
 
 
@@ -198,13 +195,13 @@ def record_outcome(item) -> None:
         ok, _ = data.write(governance.record_outcome, state.current_actor(), int(item.id),
                            expected_version=int(item.version), outcome=outcome)
         if ok:
-            notify("Relevé du point enregistré.")
+            feedback.remember(outcome_place(item.id), "Relevé du point enregistré.")
             st.rerun()
 
 
 @st.dialog("Enregistrer une décision", width="large")
 def record_decision(sheet: MeetingSheet, agenda: pd.DataFrame, organisations: dict[int, str],
-                    hoods: dict[int, str], priorities: dict[int, str]) -> None:
+                    hoods: dict[int, str], priorities: dict[int, str], place: str = MEETING_PLACE) -> None:
     items = {int(r.id): f"{int(r.position)}. {r.title}" for r in agenda.itertuples()}
     with st.form(f"pilotage_gov_decision_{sheet.id}"):
         kind = st.radio("Type", list(DECISION_KIND_LABELS), format_func=DECISION_KIND_LABELS.get, index=1,
@@ -226,12 +223,12 @@ def record_decision(sheet: MeetingSheet, agenda: pd.DataFrame, organisations: di
                            agenda_item_id=item, owner_organisation_id=owner, owner_person=person, due_on=due,
                            status=status, neighbourhood_id=hood, priority_id=priority)
         if ok:
-            notify("Décision enregistrée.")
+            feedback.remember(place, "Décision enregistrée.")
             st.rerun()
 
 
 @st.dialog("Suivi d'une décision")
-def decision_status(decision) -> None:
+def decision_status(decision, place: str | None = None) -> None:
     st.markdown(f"**{DECISION_KIND_LABELS.get(decision.kind, decision.kind).capitalize()}** : "
                 f"{escape_markdown(decision.text)}")
     with st.form(f"pilotage_gov_decision_status_{decision.id}_{decision.version}"):
@@ -245,5 +242,7 @@ def decision_status(decision) -> None:
         ok, _ = data.write(governance.set_decision_status, state.current_actor(), int(decision.id),
                            expected_version=int(decision.version), status=status, closed_on=closed)
         if ok:
-            notify({"faite": "Suite close.", "abandonnee": "Suite abandonnée.", "ouverte": "Suite rouverte."}[status])
+            feedback.remember(place or decision_place(decision.id),
+                              {"faite": "Suite close.", "abandonnee": "Suite abandonnée.",
+                               "ouverte": "Suite rouverte."}[status])
             st.rerun()

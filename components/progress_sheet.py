@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import data, state
+from components import data, feedback, state
 from pilotage import clock
 from pilotage.permissions import EDIT, Actor, can
 from pilotage.progress_sheet import STATUS_LABELS, SheetReport
@@ -18,9 +18,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render_update_sheet(contract_id: int, actor: Actor | None) -> None:
-    """The « Fiche de mise à jour » expander: export for everyone, import for those who may edit the scope."""
+    """The « Fiche de mise à jour » (the Priorités page gives it a tab of its own): export for everyone, import for
+    those who may edit the scope."""
     scopes = data.read(sheet_queries.list_sheet_scopes, contract_id=contract_id)
-    with st.expander("Fiche de mise à jour (Excel)", icon=":material/table_view:"):
+    with st.container():
         if scopes.empty:
             st.info("Aucune priorité à mettre à jour dans ce contrat.")
             return
@@ -43,17 +44,18 @@ def render_update_sheet(contract_id: int, actor: Actor | None) -> None:
         _import(kind, scope_id, actor, today)
 
 
+SHEET_PLACE = "progress_sheet_import"
+
+
 def _import(kind: str, scope_id: int, actor: Actor, today: dt.date) -> None:
-    notice = state.get("sheet_notice")
-    if notice:
-        st.success(notice, icon=":material/check_circle:")
-        state.put("sheet_notice", None)
+    feedback.show(SHEET_PLACE)
     version = state.get("sheet_upload_version", 0)
     # No max_upload_size here: Streamlit would refuse a heavier file in English; the importer says it in French.
     uploaded = st.file_uploader("Importer une fiche remplie (.xlsx)", type=["xlsx"],
                                 key=f"pilotage_sheet_upload_{kind}_{scope_id}_{version}")
     if uploaded is None:
         return
+    feedback.forget(SHEET_PLACE)
     content = uploaded.getvalue()
     report = data.read(sheet_queries.check_progress_sheet, scope_kind=kind, scope_id=scope_id, content=content,
                        today=today, author=actor.display_name)
@@ -63,7 +65,7 @@ def _import(kind: str, scope_id: int, actor: Actor, today: dt.date) -> None:
         ok, result = data.write(progress_services.import_progress_sheet, actor, scope_kind=kind, scope_id=scope_id,
                                 content=content, today=today)
         if ok and result.ok:
-            state.put("sheet_notice", result.summary())
+            feedback.remember(SHEET_PLACE, result.summary())
             state.put("sheet_upload_version", version + 1)
             st.rerun()
         elif ok:

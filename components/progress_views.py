@@ -8,7 +8,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
+from components import data, feedback, layout, state
 from components.programmes import former_texts_html
 from pilotage import clock
 from pilotage.formats import format_date, format_percent, plural
@@ -36,7 +36,15 @@ from pilotage.services import progress as progress_services
 MEETING_KINDS = {"copil": "COPIL", "comite_technique": "Comité technique", "revue_projet": "Revue de projet",
                  "equipe_projet": "Équipe projet", "conseil_citoyen": "Conseil citoyen",
                  "concertation": "Concertation", "signature": "Signature"}
-NOTICE = "progress_notice"
+
+
+def point_place(priority_id: int) -> str:
+    """Where the confirmation of a priority's new point is drawn: in that priority's block."""
+    return f"point_{int(priority_id)}"
+
+
+def bulk_place(neighbourhood_id: int) -> str:
+    return f"bulk_points_{int(neighbourhood_id)}"
 
 
 def weather_badge(weather: str | None) -> str:
@@ -111,16 +119,9 @@ def number_of(row) -> str:
     return row.number if isinstance(row.number, str) and row.number else str(int(row.position) + 1)
 
 
-def show_notice() -> None:
-    """The confirmation of the last save (kept across the rerun that closes a dialog)."""
-    notice = state.get(NOTICE)
-    if notice:
-        st.success(notice, icon=":material/check_circle:")
-        state.put(NOTICE, None)
-
-
-def render_programme_progress(programme_id: int, actor: Actor | None) -> None:
-    """A programme's priorities under their headings: météo, progress, last point, staleness, history."""
+def render_programme_progress(programme_id: int, actor: Actor | None, open_first: bool = True) -> None:
+    """A programme's priorities under their headings, one expander each (the first open when `open_first`, and
+    the one just written to): météo, progress, last point, staleness, history."""
     programme = data.read(progress_queries.get_programme, programme_id=programme_id)
     if programme is None:
         st.warning("Ce programme n'existe plus.")
@@ -137,25 +138,40 @@ def render_programme_progress(programme_id: int, actor: Actor | None) -> None:
     flag = layout.illustrative_badge() if states["point_illustrative"].any() else ""
     st.html(f"<div class='pl-identity'>{flag}<strong>État du programme</strong> : "
             f"{html.escape(rolled.summary(unit_noun(programme.kind), stale_months=_months(states)))}</div>")
-    show_notice()
-    for _, rows in states.groupby("heading_position", sort=True):
+    noun = unit_noun(programme.kind)
+    for index, (_, rows) in enumerate(states.groupby("heading_position", sort=True)):
         heading = rows["heading"].iloc[0]
-        if isinstance(heading, str) and heading:
-            st.markdown(f"**{layout.escape_markdown(heading)}**")
-        for row in rows.itertuples():
-            _priority(row, points[points["priority_id"] == row.priority_id], editable, programme)
+        if not (isinstance(heading, str) and heading):
+            _priorities(rows, points, editable, programme)
+            continue
+        written = any(feedback.pending(point_place(pid)) for pid in rows["priority_id"])
+        with st.expander(heading_label(heading, rows, noun), expanded=(open_first and index == 0) or written):
+            _priorities(rows, points, editable, programme)
+
+
+def heading_label(heading: str, rows: pd.DataFrame, noun: str) -> str:
+    """An expander's label: the heading, then its count and météo ('… — ☁ Atteignable — 3 priorités …')."""
+    return f"**{layout.escape_markdown(heading)}** — {roll_up(item_states(rows)).summary(noun, stale_months=_months(rows))}"
+
+
+def _priorities(rows: pd.DataFrame, points: pd.DataFrame, editable: bool, programme) -> None:
+    for row in rows.itertuples():
+        _priority(row, points[points["priority_id"] == row.priority_id], editable, programme)
 
 
 def _priority(row, history: pd.DataFrame, editable: bool, programme) -> None:
     with st.container(border=True):
+        feedback.show(point_place(row.priority_id))  # atop the block: its button, just clicked, is right below
         text_col, state_col = st.columns([3, 2], vertical_alignment="center")
         links = "".join(f"<div class='pl-source'>Socle commun : {html.escape(link)}</div>" for link in row.framework)
         text_col.html(f"<div class='pl-priority'><span class='pl-number'>{html.escape(number_of(row))}</span> "
                       f"{html.escape(row.text)}{links}{former_texts_html(row.revisions)}</div>")
         with state_col:
             _state(row)
+            # the callback runs before the page is drawn again: the last confirmation goes at once
             if editable and st.button("Nouveau point", key=f"pilotage_new_point_{row.priority_id}",
-                                      icon=":material/add:", help="Enregistrer un point d'avancement"):
+                                      icon=":material/add:", help="Enregistrer un point d'avancement",
+                                      on_click=feedback.forget, args=(point_place(row.priority_id),)):
                 new_point_dialog(row, programme)
         with st.expander(f"Détail et historique ({plural(len(history), 'point')})"):
             _timeline(history)
@@ -215,9 +231,11 @@ def _meeting_options(meetings: pd.DataFrame) -> dict:
 
 
 @st.dialog("Nouveau point d'avancement", width="large")
-def new_point_dialog(row, programme, meeting_id: int | None = None) -> None:
+def new_point_dialog(row, programme, meeting_id: int | None = None, recorded_on: dt.date | None = None,
+                     place: str | None = None) -> None:
     """Record a point d'avancement of one priority (`row`: a row of list_priority_states); `meeting_id`: the
-    meeting offered first (the séance in progress)."""
+    meeting offered first (the séance in progress), `recorded_on` the date offered (today by default), `place`
+    where the confirmation is drawn (the priority's block by default)."""
     actor = state.current_actor()
     today = clock.today()
     st.markdown(f"**{layout.escape_markdown(number_of(row))}** {layout.escape_markdown(row.text)}")
@@ -227,7 +245,8 @@ def new_point_dialog(row, programme, meeting_id: int | None = None) -> None:
         weather = st.radio("Météo", WEATHERS, index=last_weather, format_func=weather_text, horizontal=True,
                            help=" ; ".join(f"{weather_text(w)} : {WEATHER_HINTS[w]}" for w in WEATHERS))
         left, right = st.columns(2)
-        recorded_on = left.date_input("Date du point", value=today, max_value=today, format="DD/MM/YYYY")
+        recorded_on = left.date_input("Date du point", value=min(recorded_on or today, today), max_value=today,
+                                      format="DD/MM/YYYY")
         progress = right.number_input("Avancement (%)", min_value=0, max_value=100, step=1, value=row.progress,
                                       placeholder="non renseigné")
         comments = {name: st.text_area(COMMENT_LABELS[name], value=getattr(row, name) or "", height=80)
@@ -243,7 +262,8 @@ def new_point_dialog(row, programme, meeting_id: int | None = None) -> None:
         ok, _ = data.write(progress_services.record_point, actor, point, today=today,
                            expected_latest={point.priority_id: row.point_id})
         if ok:
-            state.put(NOTICE, f"Point d'avancement enregistré ({weather_text(weather)}, {format_date(recorded_on)}).")
+            feedback.remember(place or point_place(row.priority_id),
+                              f"Point d'avancement enregistré ({weather_text(weather)}, {format_date(recorded_on)}).")
             st.rerun()
 
 
@@ -259,7 +279,6 @@ def render_bulk_update(neighbourhood_id: int, actor: Actor | None) -> None:
                        neighbourhood_id=neighbourhood_id)
     if states.empty:
         return
-    show_notice()
     with st.expander(f"Saisie groupée après une revue de projet — {hood.name}", icon=":material/edit_note:"):
         st.caption("Une ligne par priorité, pré-remplie avec son dernier point. Modifiez ce qui a changé, ou cochez "
                    "« Inchangé » pour reconduire un point tel quel à la nouvelle date. Seules ces lignes sont "
@@ -314,6 +333,9 @@ def _bulk_form(hood, states: pd.DataFrame, actor: Actor, today: dt.date) -> None
         author = st.text_input("Personne qui fait le point", value=actor.display_name)
         submitted = st.form_submit_button("Enregistrer les points", type="primary")
     if submitted:
+        feedback.forget(bulk_place(hood.id))
+    feedback.show(bulk_place(hood.id))
+    if submitted:
         _save_bulk(hood, states, edited, meeting_id, recorded_on, author, today)
 
 
@@ -335,7 +357,7 @@ def _save_bulk(hood, states, edited: pd.DataFrame, meeting_id, recorded_on, auth
     ok, ids = data.write(progress_services.record_points, state.current_actor(), points, today=today,
                          expected_latest=expected)
     if ok:
-        state.put(NOTICE, f"{plural(len(ids), 'point')} d'avancement enregistré{'s' if len(ids) > 1 else ''} "
-                          f"pour {hood.name} ({format_date(recorded_on)}).")
+        feedback.remember(bulk_place(hood.id), f"{plural(len(ids), 'point')} d'avancement enregistré"
+                          f"{'s' if len(ids) > 1 else ''} pour {hood.name} ({format_date(recorded_on)}).")
         state.put(f"bulk_version_{hood.id}", state.get(f"bulk_version_{hood.id}", 0) + 1)
         st.rerun()

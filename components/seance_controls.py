@@ -8,9 +8,11 @@ audit); read-only users get none of these controls.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
-from components import data, governance, links, meeting_forms, progress_views, state
+from components import data, feedback, governance, links, meeting_forms, progress_views, state
 from pilotage import clock, exporters, seance_pack, seance_pptx
 from pilotage.permissions import Actor
 from pilotage.queries import governance as governance_queries
@@ -25,6 +27,7 @@ TWINS = state.PREFIX + "seance_twins"
 STEPS = state.PREFIX + "seance_steps"
 POINTS = state.PREFIX + "seance_points"
 FOLLOW_UPS = state.PREFIX + "seance_follow_ups"
+PLACE = "seance_bar"  # every capture of a séance is confirmed in its control bar, the one place always in view
 
 
 def _number(name: str) -> int:
@@ -53,15 +56,6 @@ def _jump(position: Position) -> None:
     _close(STEPS)
 
 
-def show_notices() -> None:
-    """The confirmation of a capture, as a toast that covers nothing for long."""
-    for key in (meeting_forms.NOTICE, progress_views.NOTICE):
-        message = state.get(key)
-        if message:
-            st.toast(message, icon=":material/check_circle:")
-            state.put(key, None)
-
-
 def control_bar(seance: Seance, position: Position, screens: list[int], slide: Slide, actor: Actor | None,
                 where: str) -> None:
     """The bar fixed at the bottom of the screen."""
@@ -76,6 +70,7 @@ def control_bar(seance: Seance, position: Position, screens: list[int], slide: S
         st.markdown(f"**{where}**")
         if editable:
             _capture(seance, slide)
+            feedback.show_inline(PLACE)
         else:
             st.caption("Lecture seule")
         _pack(seance)
@@ -130,10 +125,11 @@ def _capture(seance: Seance, slide: Slide) -> None:
     sheet = seance.meeting
     if st.button("Décision", icon=":material/gavel:", key=state.PREFIX + "seance_decision",
                  help="Enregistrer une décision ou une suite à donner de cette séance"):
+        feedback.forget(PLACE)
         record = data.read(governance_queries.get_meeting_record, meeting_id=sheet.id, today=clock.today())
         hoods, priorities, organisations = meeting_forms.form_options(sheet)
         names = {int(r.id): r.name for r in organisations.itertuples()}
-        meeting_forms.record_decision(sheet, record.agenda, names, hoods, priorities)
+        meeting_forms.record_decision(sheet, record.agenda, names, hoods, priorities, place=PLACE)
     keys = [item.key for item in slide.items if item.key is not None]
     if slide.kind == "priority" and keys:
         _point_menu(seance, keys)
@@ -151,9 +147,18 @@ def _point_menu(seance: Seance, priority_ids: list[int]) -> None:
             label = f"{progress_views.number_of(row)}. {row.text[:70]}" + ("…" if len(row.text) > 70 else "")
             if st.button(label, key=f"{state.PREFIX}seance_point_{row.priority_id}", width="stretch",
                          on_click=_close, args=(POINTS,)):
+                feedback.forget(PLACE)
                 programme = data.read(progress_queries.get_programme, programme_id=int(row.programme_id))
                 meeting = sheet.id if sheet.status == "tenue" else None
-                progress_views.new_point_dialog(row, programme, meeting)
+                progress_views.new_point_dialog(row, programme, meeting, recorded_on=point_date(sheet.date, row),
+                                                place=PLACE)
+
+
+def point_date(meeting_date: dt.date, row) -> dt.date:
+    """The date offered for a point captured in séance: the meeting's own day, so that the point shows on the
+    séance's slides (they read the state on that day), and never before the priority's last point."""
+    last = row.recorded_on if isinstance(row.recorded_on, dt.date) else None
+    return max(meeting_date, last) if last else meeting_date
 
 
 def _follow_up_menu(seance: Seance, decision_ids: list[int]) -> None:
@@ -166,7 +171,8 @@ def _follow_up_menu(seance: Seance, decision_ids: list[int]) -> None:
             label = f"{row.text[:70]}" + ("…" if len(row.text) > 70 else "")
             if st.button(label, key=f"{state.PREFIX}seance_follow_{row.id}", width="stretch",
                          on_click=_close, args=(FOLLOW_UPS,)):
-                meeting_forms.decision_status(row)
+                feedback.forget(PLACE)
+                meeting_forms.decision_status(row, place=PLACE)
 
 
 # Running order -----------------------------------------------------------------------------------------------
@@ -213,6 +219,6 @@ def _save(seance: Seance, key: str, order) -> None:
                        expected_version=seance.meeting.version, order=order)
     if ok:
         st.session_state.pop(key, None)
-        meeting_forms.notify("Déroulé de la séance enregistré.")
+        feedback.remember(PLACE, "Déroulé de la séance enregistré.")
         st.query_params["etape"], st.query_params["ecran"] = "1", "1"
         st.rerun()

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
+from components import data, feedback, layout, state
 from pilotage import clock
 from pilotage.formats import format_date
 from pilotage.permissions import EDIT, Actor, can
@@ -24,6 +24,15 @@ QUADRANT_LABELS = {"forces": "Forces", "faiblesses": "Faiblesses", "opportunites
 STATUS_LABELS = {"derivee": "dérivée des documents, non adoptée en COPIL", "adoptee": "adoptée en COPIL",
                  "de_travail": "version de travail"}
 CHANGE_MARKS = {"ajouté": "+ ajouté", "retiré": "− retiré", "conservé": "= conservé"}
+TOOLBAR = "swot_toolbar"
+
+
+def item_place(item_id: int) -> str:
+    return f"swot_item_{item_id}"
+
+
+def quadrant_place(quadrant: str) -> str:
+    return f"swot_quadrant_{quadrant}"
 
 
 def render(profile: NeighbourhoodProfile, actor: Actor) -> None:
@@ -45,6 +54,7 @@ def render(profile: NeighbourhoodProfile, actor: Actor) -> None:
         editing = editable and st.toggle("Modifier la grille", key=f"pilotage_swot_editing_{profile.id}")
         if editing:
             _toolbar(profile, analyses, chosen)
+        feedback.show(TOOLBAR)
         items = data.read(swot_queries.list_swot_items, analysis_id=chosen)
         _grid(items, editing, profile, chosen)
     with compare:
@@ -66,57 +76,68 @@ def _grid(items: pd.DataFrame, editable: bool, profile: NeighbourhoodProfile, an
         for col, quadrant in zip(st.columns(2), pair, strict=True):
             with col.container(border=True):
                 st.markdown(f"#### {QUADRANT_TITLES[quadrant]}")
+                feedback.show(quadrant_place(quadrant))
                 rows = items[items["quadrant"] == quadrant]
                 if rows.empty:
                     st.caption("Aucun élément.")
+                previous = None
                 for index, item in enumerate(rows.itertuples()):
-                    _item(item, editable, profile, first=index == 0, last=index == len(rows) - 1)
+                    _item(item, editable, profile, first=index == 0, last=index == len(rows) - 1, previous=previous)
+                    previous = int(item.id)
 
 
-def _item(item, editable: bool, profile: NeighbourhoodProfile, first: bool, last: bool) -> None:
+def _item(item, editable: bool, profile: NeighbourhoodProfile, first: bool, last: bool, previous: int | None) -> None:
     flag = layout.illustrative_badge() if item.illustrative else ""
     quote = f"« {item.quote} »" if item.quote else None
     origin = " — ".join(x for x in (quote, document_title(item.source), item.note) if x)
     links = [*(f"Indicateur : {label}" for label in item.indicator_labels),
              *(f"Priorité : {label}" for label in item.priority_labels)]
     link_html = "".join(f"<div class='pl-source pl-link'>{html.escape(_short(link))}</div>" for link in links)
+    feedback.show(item_place(item.id))  # above the item: its buttons, just clicked, are right below
     st.html(f"<div class='pl-swot-item' title='{html.escape(origin)}'>{flag}{html.escape(item.text)}</div>{link_html}")
     if editable:
-        _item_actions(item, profile, first, last)
+        # an archived item's confirmation takes its place: under the item before it, or atop the quadrant
+        _item_actions(item, profile, first, last, item_place(previous) if previous else quadrant_place(item.quadrant))
 
 
 def _short(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _item_actions(item, profile: NeighbourhoodProfile, first: bool, last: bool) -> None:
+def _item_actions(item, profile: NeighbourhoodProfile, first: bool, last: bool, archive_place: str) -> None:
     cols = st.columns([1, 1, 1, 1, 3])
     actor = state.current_actor()
-    if cols[0].button("", key=f"pilotage_swot_edit_{item.id}", icon=":material/edit:", help="Modifier"):
+    place = item_place(item.id)
+    if cols[0].button("", key=f"pilotage_swot_edit_{item.id}", icon=":material/edit:", help="Modifier",
+                      on_click=feedback.forget, args=(place,)):
         _item_dialog(profile, item.quadrant, item=item)
     if cols[1].button("", key=f"pilotage_swot_up_{item.id}", icon=":material/arrow_upward:", disabled=first,
                       help="Monter"):
         _after(data.write(swot_services.move_swot_item, actor, int(item.id), expected_version=int(item.version),
-                          direction=-1))
+                          direction=-1), place, "Élément monté d'un rang.")
     if cols[2].button("", key=f"pilotage_swot_down_{item.id}", icon=":material/arrow_downward:", disabled=last,
                       help="Descendre"):
         _after(data.write(swot_services.move_swot_item, actor, int(item.id), expected_version=int(item.version),
-                          direction=1))
+                          direction=1), place, "Élément descendu d'un rang.")
     if cols[3].button("", key=f"pilotage_swot_archive_{item.id}", icon=":material/archive:", help="Archiver"):
-        _after(data.write(swot_services.archive_swot_item, actor, int(item.id), expected_version=int(item.version)))
+        _after(data.write(swot_services.archive_swot_item, actor, int(item.id), expected_version=int(item.version)),
+               archive_place, f"Élément archivé : « {_short(item.text, 60)} ».")
 
 
-def _after(result: tuple[bool, object]) -> None:
+def _after(result: tuple[bool, object], place: str, message: str) -> None:
     if result[0]:
+        feedback.remember(place, message)
         st.rerun()
 
 
 def _toolbar(profile: NeighbourhoodProfile, analyses: pd.DataFrame, analysis_id: int) -> None:
     cols = st.columns([1, 1, 2])
     if cols[0].button("Ajouter un élément", key="pilotage_swot_add", icon=":material/add:", type="primary"):
+        feedback.forget(TOOLBAR)
         state.put("swot_analysis", analysis_id)
         _item_dialog(profile, "forces", item=None)
     if cols[1].button("Nouvelle version", key="pilotage_swot_new", icon=":material/content_copy:"):
+        feedback.forget(TOOLBAR)
         _new_version_dialog(profile, analyses)
 
 
@@ -143,6 +164,11 @@ def _item_dialog(profile: NeighbourhoodProfile, quadrant: str, item=None) -> Non
         ok, _ = data.write(swot_services.update_swot_item, actor, int(item.id), expected_version=int(item.version),
                            quadrant=chosen, text=text, indicator_ids=indicator_ids, priority_ids=priority_ids)
     if ok:
+        if item is None:
+            feedback.remember(TOOLBAR, f"Élément ajouté aux {QUADRANT_LABELS[chosen].lower()}.")
+        else:
+            feedback.remember(item_place(item.id), "Élément modifié." if chosen == item.quadrant
+                              else f"Élément modifié et déplacé vers les {QUADRANT_LABELS[chosen].lower()}.")
         st.rerun()
 
 
@@ -160,6 +186,7 @@ def _new_version_dialog(profile: NeighbourhoodProfile, analyses: pd.DataFrame) -
                                 neighbourhood_id=profile.id, label=label, dated=dated, copy_from_id=copy_from)
         if ok:
             st.session_state[f"pilotage_swot_version_{profile.id}"] = new_id
+            feedback.remember(TOOLBAR, f"Version « {label.strip()} » créée : c'est elle qui est affichée.")
             st.rerun()
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import data, layout, links, map_legend, maps, state
 from pilotage.formats import KIND_LABELS, format_value
+from pilotage.permissions import ADMIN, can
 from pilotage.queries import maps as map_queries
 from pilotage.queries.contracts import ContractSummary
 
@@ -28,27 +29,29 @@ def render() -> None:
         st.info("Ce contrat ne compte aucun quartier : il n'y a rien à cartographier.")
         return
     facilities = data.read(map_queries.list_map_facilities, contract_id=contract.id)
-    shading, years, missing = _chosen_shading(contract, hoods)
+    shading, years, missing, indicator_id = _chosen_shading(contract, hoods)
     drawn = hoods[hoods["geometry"].notna()]
-    map_column, legend_column = st.columns([3, 1])
-    with map_column:
+    # The map takes the page's whole width (the legend goes under it): at 1280 pixels its areas are a third larger
+    # than in a three-quarter column.
+    with st.container():
         if drawn.empty:
-            st.info("Aucun quartier de ce contrat n'a encore de contour : importez les contours officiels "
-                    "(page Données) pour les voir sur la carte.")
+            st.info("Aucun quartier de ce contrat n'a encore de contour."
+                    + (" Importez les contours officiels (page Données) pour les voir sur la carte."
+                       if can(state.current_actor(), ADMIN) else ""))
         else:
-            deck = maps.contract_deck(hoods, facilities, shading, map_style=data.settings().map_style,
-                                      height=MAP_HEIGHT)
+            deck = maps.cached_contract_deck(("contrat", contract.id, indicator_id), hoods, facilities, shading,
+                                             map_style=data.settings().map_style, height=MAP_HEIGHT,
+                                             width=maps.CONTRACT_MAP_WIDTH)
             with st.container(border=True):  # without a base map, the frame shows where the map ends
                 st.pydeck_chart(deck, height=MAP_HEIGHT, key=MAP_KEY, on_select=_remember_click,
                                 selection_mode="single-object")
-    with legend_column:
-        map_legend.render_legend(hoods, facilities, shading, years, missing)
-    _undrawn(hoods)
+    map_legend.render_legend(hoods, facilities, shading, years, missing, wide=True)
+    _undrawn(hoods, facilities)
     _neighbourhood_links(contract, hoods, shading)
     _facility_table(facilities)
 
 
-def _chosen_shading(contract: ContractSummary, hoods: pd.DataFrame) -> tuple[maps.Shading | None, str, int]:
+def _chosen_shading(contract: ContractSummary, hoods: pd.DataFrame) -> tuple[maps.Shading | None, str, int, int]:
     indicators = data.read(map_queries.list_map_indicators, contract_id=contract.id)
     labels = {NO_INDICATOR: "Type de quartier (QPV, quartier fragile)"}
     labels.update({int(row.id): f"{row.theme.capitalize()} — {row.label}" for row in indicators.itertuples()})
@@ -57,19 +60,20 @@ def _chosen_shading(contract: ContractSummary, hoods: pd.DataFrame) -> tuple[map
                           help="Les indicateurs des portraits de quartier : la valeur la plus récente de chaque "
                                "quartier.")
     if chosen == NO_INDICATOR:
-        return None, "", 0
+        return None, "", 0, NO_INDICATOR
     indicator = indicators.set_index("id").loc[chosen]
     values = data.read(map_queries.list_latest_values, indicator_id=int(chosen))
     shading = maps.shading_for(str(indicator["label"]), str(indicator["unit"]), int(indicator["decimals"]), values)
     missing = int((~hoods["id"].isin(values["neighbourhood_id"])).sum())
-    return shading, maps.years_of(values), missing
+    return shading, maps.years_of(values), missing, int(chosen)
 
 
 def _remember_click() -> None:
     """on_select callback: keep the clicked neighbourhood, the next run opens its page."""
     event = st.session_state.get(MAP_KEY) or {}
     objects = (event.get("selection") or {}).get("objects") or {}
-    clicked = objects.get(maps.AREAS_LAYER) or objects.get(maps.FACILITIES_LAYER) or []
+    layers = (maps.AREAS_LAYER, maps.AREA_POINTS_LAYER, maps.FACILITIES_LAYER)
+    clicked = next((objects[layer] for layer in layers if objects.get(layer)), [])
     if clicked and clicked[0].get("slug"):
         state.put("carte_open", clicked[0]["slug"])
 
@@ -81,11 +85,18 @@ def _open_clicked_neighbourhood(contract: ContractSummary) -> None:
         links.switch_page("quartier", q=slug, contrat=contract.slug)
 
 
-def _undrawn(hoods: pd.DataFrame) -> None:
+def _undrawn(hoods: pd.DataFrame, facilities: pd.DataFrame) -> None:
     missing = hoods[hoods["geometry"].isna()]
-    if not missing.empty:
-        names = ", ".join(missing["name"])
-        st.caption(f"Sans contour, donc absents de la carte : {layout.escape_markdown(names)}.")
+    if missing.empty:
+        return
+    anchors = maps.area_anchors(missing, facilities)
+    placed = missing[missing["id"].isin(list(anchors))]
+    absent = missing[~missing["id"].isin(list(anchors))]
+    if not placed.empty:
+        st.caption(f"Sans contour, marqués d'un point à l'emplacement de leurs équipements : "
+                   f"{layout.escape_markdown(', '.join(placed['name']))}.")
+    if not absent.empty:
+        st.caption(f"Sans contour, donc absents de la carte : {layout.escape_markdown(', '.join(absent['name']))}.")
 
 
 def _neighbourhood_links(contract: ContractSummary, hoods: pd.DataFrame, shading: maps.Shading | None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth, data, layout, state
+from components import auth, data, feedback, layout, state
 from pilotage import access
 from pilotage.formats import plural
 from pilotage.password_policy import MIN_LENGTH
@@ -12,6 +12,9 @@ from pilotage.permissions import ROLE_LABELS, scope_label
 from pilotage.queries import accounts as account_queries
 from pilotage.queries import contracts as contract_queries
 from pilotage.services import auth as auth_services
+
+PASSWORD_PLACE = "own_password"
+SESSIONS_PLACE = "own_sessions"
 
 
 def render() -> None:
@@ -21,10 +24,6 @@ def render() -> None:
     names = {int(r.id): r.name for r in hoods.itertuples()}
     st.markdown(f"**{layout.escape_markdown(actor.display_name)}** — identifiant `{actor.username}`  \n"
                 f"Rôle : {ROLE_LABELS[actor.role]} · Droits : {layout.escape_markdown(scope_label(actor, names))}")
-    notice = state.get("account_notice")
-    if notice:
-        st.success(notice, icon=":material/check_circle:")
-        state.put("account_notice", None)
     _password_form()
     _sessions()
 
@@ -39,6 +38,7 @@ def _password_form() -> None:
                                  "facile à retenir et difficile à deviner.")
         again = st.text_input("Nouveau mot de passe, une seconde fois", type="password", autocomplete="new-password")
         submitted = st.form_submit_button("Changer le mot de passe", type="primary")
+    feedback.show(PASSWORD_PLACE)
     if not submitted:
         return
     if new != again:
@@ -47,7 +47,7 @@ def _password_form() -> None:
     ok, ended = data.write(auth_services.change_own_password, state.current_actor(), current_password=current,
                            new_password=new, keep_token=auth.session_token())
     if ok:
-        state.put("account_notice", "Mot de passe changé." + (
+        feedback.remember(PASSWORD_PLACE, "Mot de passe changé." + (
             f" {plural(ended, 'autre session fermée', 'autres sessions fermées')}." if ended else ""))
         st.rerun()
 
@@ -58,10 +58,11 @@ def _sessions() -> None:
     idle, longest = (int(d.total_seconds() // 3600) for d in (access.IDLE_TIMEOUT, access.ABSOLUTE_LIFETIME))
     st.markdown(f"{plural(count, 'session ouverte', 'sessions ouvertes')}, celle-ci comprise. Une session prend fin "
                 f"après {idle} heures sans activité, {longest} heures au plus après la connexion, ou à la déconnexion.")
+    feedback.show(SESSIONS_PLACE)
     if count > 1 and st.button("Fermer mes autres sessions", icon=":material/logout:"):
         ok, ended = data.write(auth_services.end_other_sessions, state.current_actor(), keep_token=auth.session_token())
         if ok:
-            state.put("account_notice", f"{plural(ended, 'session fermée', 'sessions fermées')}.")
+            feedback.remember(SESSIONS_PLACE, f"{plural(ended, 'session fermée', 'sessions fermées')}.")
             st.rerun()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, state
+from components import data, feedback, state
 from pilotage.password_policy import MIN_LENGTH
 from pilotage.passwords import generate_password
 from pilotage.permissions import ROLE_LABELS, ROLES
@@ -21,7 +21,6 @@ def render() -> None:
                "et journal d'audit. L'adresse électronique permet la connexion par un service d'identité (SSO).")
     users = data.read(account_queries.list_users)
     hoods = _neighbourhood_options()
-    _show_password_once()
     st.dataframe(_users_table(users), hide_index=True, use_container_width=True)
     create, edit = st.tabs(["Créer un compte", "Modifier un compte"])
     with create:
@@ -50,11 +49,8 @@ def _users_table(users: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def _show_password_once() -> None:
-    shown = state.get("password_notice")
-    if shown:
-        st.success(shown, icon=":material/key:")
-        state.put("password_notice", None)
+CREATE_PLACE = "account_create"
+EDIT_PLACE = "account_edit"
 
 
 def _scope_inputs(key: str, hoods: dict[int, str], all_default=False, ids_default=()) -> tuple[bool, list[int]]:
@@ -78,7 +74,9 @@ def _create_form(hoods: dict[int, str]) -> None:
                                  type="password", autocomplete="new-password")
         all_hoods, ids = _scope_inputs("create", hoods)
         submitted = st.form_submit_button("Créer le compte", type="primary")
+    feedback.show(CREATE_PLACE)  # with a generated password: kept on screen until the next action here
     if submitted:
+        feedback.forget(CREATE_PLACE)
         chosen = password or generate_password()
         ok, _ = data.write(accounts.create_user, state.current_actor(), username=username,
                            display_name=display_name, role=role, password=chosen, all_neighbourhoods=all_hoods,
@@ -87,7 +85,7 @@ def _create_form(hoods: dict[int, str]) -> None:
             notice = f"Compte « {username.strip().lower()} » créé."
             if not password:
                 notice += f" Mot de passe généré, à transmettre maintenant (il ne sera plus affiché) : {chosen}"
-            state.put("password_notice", notice)
+            feedback.remember(CREATE_PLACE, notice)
             st.rerun()
 
 
@@ -106,20 +104,24 @@ def _edit_form(users: pd.DataFrame, hoods: dict[int, str]) -> None:
                                        [i for i in user.neighbourhood_ids if i in hoods])
         saved = st.form_submit_button("Enregistrer", type="primary")
     if saved:
+        feedback.forget(EDIT_PLACE)
         ok, _ = data.write(accounts.update_user, state.current_actor(), user_id, expected_version=int(user.version),
                            display_name=display_name, role=role, active=active, all_neighbourhoods=all_hoods,
                            neighbourhood_ids=ids, email=email)
         if ok:
-            state.put("password_notice", f"Compte « {user.username} » enregistré.")
+            feedback.remember(EDIT_PLACE, f"Compte « {user.username} » enregistré.")
             st.rerun()
-    if st.button("Réinitialiser le mot de passe", key=f"pilotage_reset_{user_id}"):
+    reset = st.button("Réinitialiser le mot de passe", key=f"pilotage_reset_{user_id}")
+    feedback.show(EDIT_PLACE)
+    if reset:
+        feedback.forget(EDIT_PLACE)
         new_password = generate_password()
         ok, _ = data.write(accounts.reset_password, state.current_actor(), user_id,
                            expected_version=int(user.version), new_password=new_password)
         if ok:
-            state.put("password_notice", f"Nouveau mot de passe de « {user.username} », à transmettre maintenant "
-                                         f"(il ne sera plus affiché) : {new_password}. Ses sessions ouvertes sont "
-                                         "fermées.")
+            feedback.remember(EDIT_PLACE, f"Nouveau mot de passe de « {user.username} », à transmettre maintenant "
+                                          f"(il ne sera plus affiché) : {new_password}. Ses sessions ouvertes sont "
+                                          "fermées.")
             st.rerun()
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import charts, data, layout, links, meeting_forms, state
+from components import charts, data, feedback, layout, links, meeting_forms, state
 from components import governance as gov
 from pilotage import clock, exporters, followups
 from pilotage.formats import MEETING_KIND_LABELS, MEETING_STATUS_LABELS, format_date, plural
@@ -28,7 +28,6 @@ def render() -> None:
     today = clock.today()
     meetings = data.read(queries.list_meetings, contract_id=contract.id)
     st.caption(f"{contract.name} — instances, cadence fixée par le contrat et suivi des décisions.")
-    meeting_forms.show_notice()
     _toolbar(contract, meetings)
     if meetings["illustrative"].any():
         st.html(f"<div>{layout.illustrative_badge()} <span class='pl-identity'>"
@@ -37,7 +36,7 @@ def render() -> None:
                 "</span></div>")
     calendar, rhythm, tracker = st.tabs(["Calendrier", "Cadence", "Suivi des décisions"])
     with calendar:
-        _upcoming(meetings, today)
+        _upcoming(meetings, today, may_plan=bool(_scopes(contract)))
         _timeline(contract, meetings, today)
     with rhythm:
         _cadence(contract, today)
@@ -70,11 +69,12 @@ def _toolbar(contract: ContractSummary, meetings: pd.DataFrame) -> None:
              "entrées déjà importées.")
 
 
-def _upcoming(meetings: pd.DataFrame, today: dt.date) -> None:
+def _upcoming(meetings: pd.DataFrame, today: dt.date, may_plan: bool) -> None:
     st.subheader("Prochaines instances")
     ahead = meetings[(meetings["date"] >= today) & (meetings["status"] == "prevue")].head(UPCOMING)
     if ahead.empty:
-        st.info("Aucune instance n'est programmée. Utilisez « Nouvelle instance » ou l'onglet Cadence.")
+        hint = " Utilisez « Nouvelle instance » ou l'onglet Cadence." if may_plan else ""
+        st.info("Aucune instance n'est programmée." + hint)
         return
     with st.container(border=True):
         for row in ahead.itertuples():
@@ -113,12 +113,28 @@ def _timeline(contract: ContractSummary, meetings: pd.DataFrame, today: dt.date)
     st.altair_chart(charts.meetings_timeline(chart_frame, order, MEETING_STATUS_LABELS, today, years),
                     width="stretch")
     st.caption("Rond : tenue · losange : prévue · triangle : reportée · croix : annulée. Trait rouge : aujourd'hui.")
-    with st.expander(f"Liste des instances affichées ({len(shown)})"):
-        st.dataframe(gov.meetings_table(shown.iloc[::-1]), hide_index=True, width="stretch")
-        options = {int(r.id): f"{format_date(r.date)} — {r.title}" for r in shown.iloc[::-1].itertuples()}
-        chosen = st.selectbox("Ouvrir la fiche de", list(options), format_func=options.get,
-                              key=state.PREFIX + "gov_open")
-        links.page_link("instance", "Ouvrir la fiche", ":material/open_in_new:", id=str(chosen))
+    _meeting_list(shown)
+
+
+def _meeting_list(shown: pd.DataFrame) -> None:
+    """The meetings of the chosen years and kinds, newest first, searchable, each with a link to its sheet."""
+    st.markdown(f"**Instances affichées ({len(shown)})** — chaque ligne ouvre sa fiche.")
+    wanted = st.text_input("Rechercher une instance", key=state.PREFIX + "gov_search",
+                           placeholder="Intitulé, quartier, programme…", label_visibility="collapsed")
+    found = shown.iloc[::-1]
+    if wanted.strip():
+        table = gov.meetings_table(found)
+        hit = (table["Intitulé"] + " " + table["Concerne"]).str.contains(wanted.strip(), case=False, regex=False)
+        found = found[hit.to_numpy()]
+    if found.empty:
+        st.info("Aucune instance ne correspond à cette recherche.")
+        return
+    table = gov.meetings_table(found)
+    table.insert(0, "Fiche", [f"instance?id={int(i)}" for i in found["id"]])  # first: seen without scrolling
+    st.dataframe(table, hide_index=True, width="stretch", height=gov.table_height(len(table), 420),
+                 column_config={"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche",
+                                                                     width=120),
+                                "Intitulé": st.column_config.TextColumn(width="medium")})
 
 
 def _cadence(contract: ContractSummary, today: dt.date) -> None:
@@ -222,7 +238,9 @@ def _selected_decision(row) -> None:
             gov.ident(row.neighbourhood_id) is not None and gov.may_edit(actor, row.neighbourhood_id))
         if editable and right.button("Clore ou changer le statut", icon=":material/task_alt:",
                                      key=f"{state.PREFIX}gov_status_{row.id}"):
+            feedback.forget(meeting_forms.decision_place(row.id))
             meeting_forms.decision_status(row)
+        feedback.show(meeting_forms.decision_place(row.id))
 
 
 if __name__ == "__main__":

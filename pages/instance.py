@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, links, meeting_forms, state
+from components import data, feedback, layout, links, meeting_forms, state
 from components import governance as gov
 from pilotage import clock, exporters
 from pilotage.formats import format_date, plural
@@ -33,12 +33,12 @@ def render() -> None:
     sheet = record.sheet
     editable = gov.may_edit(state.current_actor(), sheet.neighbourhood_id)
     _header(sheet)
-    meeting_forms.show_notice()
     _actions(record, editable)
+    feedback.show(meeting_forms.MEETING_PLACE)
     _attendance(record)
     _agenda(record, editable)
     _decisions(record, editable)
-    _minutes(sheet)
+    _minutes(sheet, editable)
 
 
 def _meeting_id() -> int | None:
@@ -156,7 +156,10 @@ def _agenda_item(item, decisions: pd.DataFrame, editable: bool) -> None:
     for row in decisions.itertuples():
         left.markdown("- " + gov.decision_line(row, with_meeting=False))
     if editable and right.button("Relevé", icon=":material/edit_note:", key=f"{state.PREFIX}outcome_{item.id}"):
+        feedback.forget(meeting_forms.outcome_place(item.id))
         meeting_forms.record_outcome(item)
+    with left:
+        feedback.show(meeting_forms.outcome_place(item.id))
 
 
 def _carried_over(record: MeetingRecord, editable: bool) -> None:
@@ -187,15 +190,17 @@ def _decision_list(decisions: pd.DataFrame, editable: bool, key: str, with_meeti
             left.markdown(gov.decision_line(row, with_meeting))
             if editable and right.button("Suivi", icon=":material/task_alt:", key=f"{state.PREFIX}{key}_{row.id}",
                                          help="Clore, abandonner ou rouvrir"):
+                feedback.forget(meeting_forms.decision_place(row.id))
                 meeting_forms.decision_status(row)
+            feedback.show(meeting_forms.decision_place(row.id))
 
 
-def _minutes(sheet: MeetingSheet) -> None:
+def _minutes(sheet: MeetingSheet, editable: bool) -> None:
     st.subheader("Compte rendu")
     if sheet.minutes:
         st.markdown(layout.escape_markdown(sheet.minutes).replace("\n", "  \n"))
     else:
-        st.caption("Aucun compte rendu n'est encore saisi (bouton « Modifier »).")
+        st.caption("Aucun compte rendu n'est encore saisi" + (" (bouton « Modifier »)." if editable else "."))
 
 
 if __name__ == "__main__":

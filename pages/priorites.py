@@ -75,8 +75,9 @@ def render() -> None:
     filters = _filters(states, matrix, contract.id)
     shown = _apply(states, matrix, filters)
     _summary(shown, contract, today)
-    cross, trend, attention, follow = st.tabs(["Quartiers × socle commun", "Évolution des météos",
-                                               "À traiter d'abord", "Suivi et saisie par programme"])
+    cross, trend, attention, follow, sheet = st.tabs(["Quartiers × socle commun", "Évolution des météos",
+                                                      "À traiter d'abord", "Suivi et saisie par programme",
+                                                      "Fiche Excel de mise à jour"])
     with cross:
         _matrix(shown, matrix, filters, contract)
     with trend:
@@ -85,9 +86,10 @@ def render() -> None:
         _attention(shown)
     with follow:
         _follow(contract)
+    with sheet:
+        progress_sheet.render_update_sheet(contract.id, state.current_actor())
     with st.expander("Comment l'état d'ensemble est calculé"):
         st.markdown(RULE)
-    progress_sheet.render_update_sheet(contract.id, state.current_actor())
 
 
 def _intro(states: pd.DataFrame, contract: ContractSummary) -> None:

@@ -24,7 +24,7 @@ def render() -> None:
     if profile is None:
         return
     _header(profile)
-    section = _section()
+    section = _section(default_section(state.current_actor(), profile.id))
     if section == "portrait":
         portrait.render(profile, data.read(hood_queries.list_portrait, neighbourhood_id=profile.id))
     elif section == "carte":
@@ -66,12 +66,18 @@ def _header(profile: NeighbourhoodProfile) -> None:
         st.html(f"<div class='pl-identity' style='font-size:1.05rem'>{html.escape(profile.identity)}</div>")
 
 
-def _section() -> str:
+def default_section(actor, neighbourhood_id: int) -> str:
+    """A contributor opens their own neighbourhood on its projet de quartier, where their work is."""
+    mine = actor is not None and actor.role == "contributeur" and neighbourhood_id in actor.neighbourhood_ids
+    return "projet" if mine else "portrait"
+
+
+def _section(default: str) -> str:
     key = "pilotage_hood_section"
-    on_change = state.bind_to_url(key, "section", list(SECTIONS), "portrait")
+    on_change = state.bind_to_url(key, "section", list(SECTIONS), default)
     chosen = st.segmented_control("Section", list(SECTIONS), format_func=SECTIONS.get, label_visibility="collapsed",
                                   key=key, on_change=on_change)
-    return chosen or "portrait"
+    return chosen or default
 
 
 def _projects(profile: NeighbourhoodProfile) -> None:
@@ -81,10 +87,10 @@ def _projects(profile: NeighbourhoodProfile) -> None:
         return
     progress_views.render_neighbourhood_state(profile.id)
     progress_views.render_bulk_update(profile.id, state.current_actor())
-    for programme in found.itertuples():
+    for index, programme in enumerate(found.itertuples()):
         with st.container(border=True):
             programmes.programme_header(programme)
-            progress_views.render_programme_progress(programme.id, state.current_actor())
+            progress_views.render_programme_progress(programme.id, state.current_actor(), open_first=index == 0)
 
 
 if __name__ == "__main__":

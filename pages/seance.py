@@ -34,7 +34,6 @@ def render() -> None:
 
 def _project(seance: Seance) -> None:
     projection.apply_css()
-    seance_controls.show_notices()
     steps = seance.shown()
     screens = [len(step.slides) for step in steps]
     position = seance_controls.position_from_url(screens)

@@ -11,6 +11,8 @@ READ = "read"
 EDIT = "edit"  # neighbourhood data: SWOT, priorities, progress, meetings and decisions
 ADMIN = "admin"  # accounts, imports, audit journal
 PROGRAMMES = "programmes"  # the programme editor: administrators, and contributors for their neighbourhoods
+# The URL paths of the pages behind ADMIN (the router registers them; the HTTP guard turns others away from them).
+ADMIN_URL_PATHS = frozenset({"comptes", "contrats", "donnees", "indicateurs", "journal", "quartiers-contrat"})
 ACTIONS = (READ, EDIT, ADMIN, PROGRAMMES)
 
 

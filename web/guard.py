@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pilotage.permissions import ADMIN, ADMIN_URL_PATHS, Actor, can
 from pilotage.services import auth
 from web import cookies
 from web.context import context
@@ -25,6 +26,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 HIDDEN_PATHS = ("/_stcore/metrics",)  # server internals: not for the public
+# Where a signed-in user is sent from a page their role may not open; the app says why, in French.
+REFUSED_TARGET = "/?acces=reserve"
+UNREACHABLE = object()  # the database is out of reach: the app will say so
 OPEN_PREFIXES = ("/connexion", "/deconnexion", "/_stcore/", "/static/", "/media/", "/component/", "/app/static/")
 
 
@@ -51,24 +55,28 @@ class Guard:
             await PlainTextResponse("Introuvable", status_code=404)(scope, receive, self._with_headers(send))
             return
         if is_page_request(scope):
-            if not await self._signed_in(Request(scope)):
+            actor = await self._actor(Request(scope))
+            if actor is None:
                 target = scope["path"] + (f"?{scope['query_string'].decode('latin-1')}" if scope["query_string"]
                                           else "")
                 redirect = RedirectResponse(sign_in_url(target), status_code=303)
                 await redirect(scope, receive, self._with_headers(send))
+                return
+            if actor is not UNREACHABLE and refused(scope["path"], actor):
+                await RedirectResponse(REFUSED_TARGET, status_code=303)(scope, receive, self._with_headers(send))
                 return
             await self.app(_uncompressed(scope), receive, self._with_headers(_in_french(send)))
             return
         await self.app(scope, receive, self._with_headers(send))
 
     @staticmethod
-    async def _signed_in(request: Request) -> bool:
+    async def _actor(request: Request) -> Actor | object | None:
+        """The signed-in account, None without a session, UNREACHABLE when the database cannot tell."""
         try:
             web = context()
-            return await web.run(auth.resolve_session, token=cookies.session_token(request, web.signing_key())) \
-                is not None
+            return await web.run(auth.resolve_session, token=cookies.session_token(request, web.signing_key()))
         except Exception:
-            return True  # the database is out of reach: let the app say so in French (it checks again anyway)
+            return UNREACHABLE  # let the app say so in French (it checks the session again anyway)
 
     @staticmethod
     def _with_headers(send: Send) -> Send:
@@ -80,6 +88,11 @@ class Guard:
             await send(message)
 
         return send_with_headers
+
+
+def refused(path: str, actor: Actor) -> bool:
+    """Whether this page is an administrator's page the actor may not open (the router would not know its URL)."""
+    return path.rstrip("/").rsplit("/", 1)[-1] in ADMIN_URL_PATHS and not can(actor, ADMIN)
 
 
 def _uncompressed(scope: Scope) -> Scope:

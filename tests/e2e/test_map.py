@@ -79,7 +79,8 @@ def initial_view(database_url: str, contract_slug: str = "gbm-2024-2030") -> Vie
             facilities = map_queries.list_map_facilities(session, contract_id=contract_id)
     finally:
         engine.dispose()
-    state = json.loads(maps.contract_deck(hoods, facilities, height=480).to_json())["initialViewState"]
+    state = json.loads(maps.contract_deck(hoods, facilities, height=480, width=maps.CONTRACT_MAP_WIDTH)
+                       .to_json())["initialViewState"]
     return View(state["latitude"], state["longitude"], state["zoom"])
 
 

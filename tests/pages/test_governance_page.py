@@ -152,3 +152,15 @@ def test_the_other_contracts_render_their_own_governance(actors):
     fail_on_exception(at)
     assert "Aucune instance n'est enregistrée pour ce contrat." in shown(at)
     assert "Ce contrat ne fixe aucune fréquence de réunion." in shown(at)
+
+
+def test_every_listed_meeting_links_to_its_sheet_and_the_list_is_searchable(actors, seeded_db):
+    at = open_page(start(actors["lecteur"]), "gouvernance")
+    fail_on_exception(at)
+    listed = next(df.value for df in at.dataframe if "Fiche" in getattr(df.value, "columns", []))
+    assert list(listed.columns[:3]) == ["Fiche", "Date", "Instance"]
+    revue = meeting_id(seeded_db, dt.date(2026, 10, 13), "planoise")
+    assert f"instance?id={revue}" in set(listed["Fiche"])
+    next(t for t in at.text_input if t.key == "pilotage_gov_search").input("planoise").run()
+    found = next(df.value for df in at.dataframe if "Fiche" in getattr(df.value, "columns", []))
+    assert 0 < len(found) < len(listed) and found["Concerne"].str.contains("Planoise").all()

@@ -56,7 +56,7 @@ def test_a_reader_sees_the_state_the_matrix_the_trend_and_the_late_items(actors)
                      "Sans rattachement au socle commun", "Hauts de Saint-Claude", "Toutes les priorités du quartier"):
         assert expected in matrix, expected
     assert [t.label for t in at.tabs] == ["Quartiers × socle commun", "Évolution des météos", "À traiter d'abord",
-                                          "Suivi et saisie par programme"]
+                                          "Suivi et saisie par programme", "Fiche Excel de mise à jour"]
     assert at.get("vega_lite_chart"), "the distribution of météo over time"
     programmes = at.dataframe[0].value
     assert list(programmes.columns) == ["Programme", "État", "Évaluées", "Compromises", "Sans nouvelles",

@@ -143,14 +143,18 @@ def test_classes_cover_every_value_with_french_labels():
     assert years_label(["2017", "2019"]).startswith("Années : 2017 à 2019")
 
 
-def test_labels_never_overlap_and_the_most_important_come_first():
+def test_every_name_is_placed_the_most_important_first_on_a_free_place():
     view = View(47.0, 6.0, 13.0)
     candidates = [LabelCandidate(f"Quartier {i}", (6.0 + i * 0.0005, 47.0, 6.0004 + i * 0.0005, 47.0004), i)
                   for i in range(12)]
     rows = place_labels(candidates, view, 620, 480, 15)
     assert rows[0]["text"] == "Quartier 11"
-    assert 0 < len(rows) < 12, "crowded names are left to the tooltip"
+    assert sorted(r["text"] for r in rows) == sorted(c.text for c in candidates), "crowded names are placed too"
     assert {r["anchor"] for r in rows} <= {"middle", "start", "end"}
+    spaced = [LabelCandidate("Nord", (6.0, 47.02, 6.001, 47.021), 2), LabelCandidate("Sud", (6.0, 47.0, 6.001, 47.001),
+                                                                                      1)]
+    placed = place_labels(spaced, View(47.01, 6.0, 12.0), 620, 480, 15)
+    assert [r["anchor"] for r in placed] == ["middle", "middle"], "a free place above each contour"
 
 
 def _hoods(name: str = "Planoise", kind: str = "qpv") -> pd.DataFrame:
