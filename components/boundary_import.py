@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
+from components import data, layout, state, uploads
 from pilotage.boundaries import (
     CODE_GUESSES,
     COMMUNE_GUESSES,
@@ -32,6 +32,7 @@ from pilotage.services import boundaries as boundary_services
 
 KEY = state.PREFIX + "boundaries_"
 NONE = "(aucune)"
+EXTENSIONS = ("geojson", "json", "zip")
 PLAN_COLUMNS = ["Quartier", "Apparié par", "Entité du fichier", "Géométrie", "Effet"]
 EXPLANATION = (
     "Importez le fichier officiel des quartiers prioritaires publié par l'ANCT (GeoJSON en longitude/latitude "
@@ -51,11 +52,9 @@ def render(contract: ContractSummary, actor: Actor) -> None:
     """The import of official contours for the chosen contract."""
     st.markdown(EXPLANATION)
     _show_last_report()
-    # The browser refuses far bigger files before sending them (Streamlit counts its MB as 2^20 bytes: a file
-    # just over the limit still reaches check_file_size, which says why in French).
-    upload = st.file_uploader(f"Fichier des QPV (GeoJSON, ou shapefile zippé ; {megabytes(MAX_FILE_BYTES)} au plus)",
-                              type=["geojson", "json", "zip"], max_upload_size=MAX_FILE_BYTES // MEGABYTE,
-                              key=f"{KEY}file_{state.get('boundaries_round', 0)}")
+    upload = uploads.file_upload(f"Fichier des QPV (GeoJSON, ou shapefile zippé ; {megabytes(MAX_FILE_BYTES)} au plus)",
+                                 extensions=EXTENSIONS, max_mb=MAX_FILE_BYTES / MEGABYTE,
+                                 key=f"{KEY}file_{state.get('boundaries_round', 0)}")
     if upload is None:
         return
     try:
