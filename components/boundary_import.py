@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state, uploads
+from components import data, inputs, layout, state, tables, uploads
 from pilotage.boundaries import (
     CODE_GUESSES,
     COMMUNE_GUESSES,
@@ -80,7 +80,7 @@ def _choose_columns(parsed: BoundaryFile) -> Columns:
 
     def pick(label: str, guesses: tuple[str, ...], key: str, help_text: str) -> str | None:
         guess = guess_property(parsed.property_names, guesses)
-        chosen = st.selectbox(label, names, index=names.index(guess) if guess else 0, key=KEY + key, help=help_text)
+        chosen = inputs.selectbox(label, names, index=names.index(guess) if guess else 0, key=KEY + key, help=help_text)
         return None if chosen == NONE else chosen
 
     cols = st.columns(3)
@@ -105,7 +105,7 @@ def _show_plan(plan: ImportPlan) -> None:
     if plan.unmatched:
         with st.expander(f"Entités du fichier non appariées ({format_number(len(plan.unmatched))}) : elles ne "
                          "changent rien"):
-            st.dataframe(_unmatched_table(plan.unmatched), hide_index=True, use_container_width=True)
+            tables.dataframe(_unmatched_table(plan.unmatched), hide_index=True, use_container_width=True)
     for match in plan.errors:
         st.error(f"Entité n° {match.feature_index} ({layout.escape_markdown(match.neighbourhood)}) : géométrie "
                  f"refusée — {layout.escape_markdown(match.error)}", icon="⛔")
@@ -168,4 +168,4 @@ def _show_last_report() -> None:
     st.success(layout.escape_markdown(text), icon="✅")
     if report.unmatched:
         with st.expander(f"Entités du fichier non appariées ({format_number(len(report.unmatched))})"):
-            st.dataframe(_unmatched_table(report.unmatched), hide_index=True, use_container_width=True)
+            tables.dataframe(_unmatched_table(report.unmatched), hide_index=True, use_container_width=True)

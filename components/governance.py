@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from components import tables
 from components.layout import escape_markdown
 from pilotage import cadence, followups
 from pilotage.formats import (
@@ -111,7 +112,7 @@ def render_grid(grid: RuleGrid, years: tuple[int, ...], shown: tuple[int, ...]) 
     labels, states = cadence_frame(grid, years, shown)
     styled = labels.style.apply(lambda _: states.map(lambda s: f"background-color: {GAP_BACKGROUND[s]}"
                                                     if s in GAP_BACKGROUND else ""), axis=None)
-    st.dataframe(styled, width="stretch", height=min(38 + 35 * len(labels), 420))
+    tables.dataframe(styled, width="stretch", height=min(38 + 35 * len(labels), 420))
     gaps = [(row.label, cell) for row in grid.rows for cell in row.cells if cell.is_gap and cell.year in shown]
     if gaps:
         st.markdown("\n".join(f"- {_gap_line(label, cell, grid)}" for label, cell in gaps))

@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from components import data, state
+from components import data, inputs, state
 from pilotage.formats import CONTRACT_STATUS_LABELS
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries.contracts import ContractSummary
@@ -92,6 +92,6 @@ def select_contract() -> ContractSummary | None:
         return None
     key = state.PREFIX + "contract_select"
     on_change = state.bind_to_url(key, "contrat", list(contracts), next(iter(contracts)))
-    slug = st.sidebar.selectbox("Contrat", list(contracts), format_func=lambda s: contract_label(contracts[s]),
-                                key=key, on_change=on_change)
+    slug = inputs.selectbox("Contrat", list(contracts), format_func=lambda s: contract_label(contracts[s]),
+                            key=key, on_change=on_change, where=st.sidebar)
     return contracts[slug]

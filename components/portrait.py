@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components import layout
+from components import layout, tables
 from pilotage import clock, exporters
 from pilotage.formats import format_value
 from pilotage.queries.neighbourhoods import NeighbourhoodProfile, year_of
@@ -104,7 +104,7 @@ def _table(df: pd.DataFrame, profile: NeighbourhoodProfile) -> None:
         "Valeur": df["shown"], "Année": df["year"], "Source statistique": df["source_detail"],
         "Document": df["source"], "Remarque": df["note"],
     })
-    st.dataframe(table, hide_index=True, use_container_width=True, height=420)
+    tables.dataframe(table, hide_index=True, use_container_width=True, height=420)
     st.download_button("Télécharger le portrait (CSV)", exporters.portrait_csv(df),
                        file_name=f"portrait-{profile.slug}.csv",
                        mime="text/csv", icon=":material/download:")

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import data, inputs, state, uploads
+from components import data, inputs, state, tables, uploads
 from pilotage import clock
 from pilotage.permissions import EDIT, Actor, can
 from pilotage.progress_sheet import MAX_UPLOAD_BYTES, STATUS_LABELS, SheetReport
@@ -82,7 +82,7 @@ def show_report(report: SheetReport) -> None:
         return
     order = {"erreur": 0, "nouveau": 1, "inchange": 2, "vide": 3}
     rows = sorted(report.rows, key=lambda r: (order[r.status], r.line))
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         "Ligne": [r.line for r in rows],
         "Résultat": [STATUS_LABELS[r.status] for r in rows],
         "Détail": [" ".join(r.messages) for r in rows],

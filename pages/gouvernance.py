@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import charts, data, layout, links, meeting_forms, state
+from components import charts, data, inputs, layout, links, meeting_forms, state, tables
 from components import governance as gov
 from pilotage import clock, exporters, followups
 from pilotage.formats import MEETING_KIND_LABELS, MEETING_STATUS_LABELS, format_date, plural
@@ -114,10 +114,10 @@ def _timeline(contract: ContractSummary, meetings: pd.DataFrame, today: dt.date)
                     width="stretch")
     st.caption("Rond : tenue · losange : prévue · triangle : reportée · croix : annulée. Trait rouge : aujourd'hui.")
     with st.expander(f"Liste des instances affichées ({len(shown)})"):
-        st.dataframe(gov.meetings_table(shown.iloc[::-1]), hide_index=True, width="stretch")
+        tables.dataframe(gov.meetings_table(shown.iloc[::-1]), hide_index=True, width="stretch")
         options = {int(r.id): f"{format_date(r.date)} — {r.title}" for r in shown.iloc[::-1].itertuples()}
-        chosen = st.selectbox("Ouvrir la fiche de", list(options), format_func=options.get,
-                              key=state.PREFIX + "gov_open")
+        chosen = inputs.selectbox("Ouvrir la fiche de", list(options), format_func=options.get,
+                                  key=state.PREFIX + "gov_open")
         links.page_link("instance", "Ouvrir la fiche", ":material/open_in_new:", id=str(chosen))
 
 
@@ -164,8 +164,8 @@ def _planner(contract: ContractSummary, rhythm: queries.Cadence) -> None:
     if not allowed:
         return
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    index = left.selectbox("Revue à programmer", range(len(allowed)), key=state.PREFIX + "gov_plan",
-                           format_func=lambda i: f"{allowed[i][1]} — {format_date(allowed[i][2])}")
+    index = inputs.selectbox("Revue à programmer", range(len(allowed)), key=state.PREFIX + "gov_plan",
+                             format_func=lambda i: f"{allowed[i][1]} — {format_date(allowed[i][2])}", where=left)
     if right.button("Programmer", icon=":material/event_available:", width="stretch"):
         hood_id, _, date = allowed[index]
         meeting_forms.create_meeting(contract.id, scopes, kind="revue_projet", scope=(hood_id, None), date=date)
@@ -185,7 +185,7 @@ def _tracker(contract: ContractSummary, today: dt.date) -> None:
     if decisions.empty:
         st.info("Aucune décision pour ces filtres.")
         return
-    event = st.dataframe(gov.decisions_table(decisions), hide_index=True, width="stretch", on_select="rerun",
+    event = tables.dataframe(gov.decisions_table(decisions), hide_index=True, width="stretch", on_select="rerun",
                          selection_mode="single-row", key=state.PREFIX + "gov_tracker",
                          column_config=gov.DECISION_COLUMNS, height=gov.table_height(len(decisions)))
     if event.selection.rows:
@@ -194,19 +194,19 @@ def _tracker(contract: ContractSummary, today: dt.date) -> None:
 
 def _tracker_filters(contract: ContractSummary, everything: pd.DataFrame):
     cols = st.columns(4)
-    chosen_state = cols[0].selectbox("État", list(TRACKER_STATES), format_func=TRACKER_STATES.get,
-                                     key=state.PREFIX + "gov_state")
+    chosen_state = inputs.selectbox("État", list(TRACKER_STATES), format_func=TRACKER_STATES.get,
+                                    key=state.PREFIX + "gov_state", where=cols[0])
     owners = everything.dropna(subset=["owner_organisation_id"]).drop_duplicates("owner_organisation_id")
     owner_names = {int(r.owner_organisation_id): r.owner for r in owners.sort_values("owner").itertuples()}
-    owner = cols[1].selectbox("Responsable", [None, *owner_names], format_func=lambda i: owner_names.get(i, "Tous"),
-                              key=state.PREFIX + "gov_owner")
+    owner = inputs.selectbox("Responsable", [None, *owner_names], format_func=lambda i: owner_names.get(i, "Tous"),
+                             key=state.PREFIX + "gov_owner", where=cols[1])
     hoods = data.read(contract_queries.list_neighbourhoods, contract_id=contract.id)
     hood_names = {int(r.id): r.name for r in hoods.itertuples()}
-    hood = cols[2].selectbox("Quartier", [None, *hood_names], format_func=lambda i: hood_names.get(i, "Tous"),
-                             key=state.PREFIX + "gov_hood")
+    hood = inputs.selectbox("Quartier", [None, *hood_names], format_func=lambda i: hood_names.get(i, "Tous"),
+                            key=state.PREFIX + "gov_hood", where=cols[2])
     kinds = [k for k in MEETING_KIND_LABELS if k in set(everything["meeting_kind"])]
-    kind = cols[3].selectbox("Instance", [None, *kinds], format_func=lambda k: gov.kind_label(k) if k else "Toutes",
-                             key=state.PREFIX + "gov_kind")
+    kind = inputs.selectbox("Instance", [None, *kinds], format_func=lambda k: gov.kind_label(k) if k else "Toutes",
+                            key=state.PREFIX + "gov_kind", where=cols[3])
     return chosen_state, owner, hood, kind
 
 
