@@ -252,9 +252,8 @@ def _priority_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _show_priorities(rows: pd.DataFrame) -> None:
-    tables.dataframe(_priority_table(rows), hide_index=True, use_container_width=True,
-                 column_config={"Priorité": st.column_config.TextColumn(width="large"),
-                                "Difficultés": st.column_config.TextColumn(width="large")})
+    tables.wrapped_table(_priority_table(rows), wide=("Priorité", "Difficultés"), short=("N°",),
+                         label="Priorités")
 
 
 def _period(day: dt.date, today: dt.date) -> str:
