@@ -112,7 +112,9 @@ def render_grid(grid: RuleGrid, years: tuple[int, ...], shown: tuple[int, ...]) 
     labels, states = cadence_frame(grid, years, shown)
     styled = labels.style.apply(lambda _: states.map(lambda s: f"background-color: {GAP_BACKGROUND[s]}"
                                                     if s in GAP_BACKGROUND else ""), axis=None)
-    tables.dataframe(styled, width="stretch", height=min(38 + 35 * len(labels), 420))
+    # The row names (a neighbourhood, « Pacte pour l'émancipation des jeunes de Planoise ») get the room they need.
+    names = st.column_config.TextColumn(width=min(24 + 8 * max(map(len, labels.index), default=10), 440))
+    tables.dataframe(styled, width="stretch", height=min(38 + 35 * len(labels), 420), column_config={"_index": names})
     gaps = [(row.label, cell) for row in grid.rows for cell in row.cells if cell.is_gap and cell.year in shown]
     if gaps:
         st.markdown("\n".join(f"- {_gap_line(label, cell, grid)}" for label, cell in gaps))
@@ -143,17 +145,15 @@ def decision_owner(row) -> str:
     return " — ".join(v for v in (text(row.owner), text(row.owner_person)) if v) or "non désigné"
 
 
-DECISION_COLUMNS = {
-    "État": st.column_config.TextColumn(width=105),
-    "Décision": st.column_config.TextColumn(width="large"),
-    "Échéance": st.column_config.TextColumn(width=125),
-    "Responsable": st.column_config.TextColumn(width="medium"),
-}
+def numbered(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a first column « N° » counting its rows from 1, to name a row elsewhere on the page."""
+    return table.assign(**{"N°": range(1, len(table) + 1)})[["N°", *table.columns]]
 
 
-def table_height(rows: int, limit: int = 560) -> int:
-    """Enough height for every row up to `limit` pixels (35 px a row and the header)."""
-    return min(38 + 35 * max(rows, 1), limit)
+def decision_choice(number: int, row) -> str:
+    """'n° 3 — ⚠ en retard — échéance 30 juin 2025': a row of the tracker, short enough for a selector."""
+    due = f" — échéance {format_date(day(row.due_on))}" if day(row.due_on) else ""
+    return f"n° {number} — {followups.state_label(row.state)}{due}"
 
 
 def decision_line(row, with_meeting: bool) -> str:

@@ -181,15 +181,19 @@ def _tracker(contract: ContractSummary, today: dt.date) -> None:
     decisions = data.read(queries.list_decisions, contract_id=contract.id, today=today, state=chosen_state,
                           owner_organisation_id=owner, neighbourhood_id=hood, meeting_kind=kind)
     st.caption(f"{plural(len(decisions), 'décision')} ; les suites en retard sont celles dont l'échéance est passée "
-               "et qui restent ouvertes. Sélectionnez une ligne pour ouvrir l'instance ou clore la suite.")
+               "et qui restent ouvertes. Choisissez le numéro d'une décision, sous le tableau, pour ouvrir son "
+               "instance ou clore la suite.")
     if decisions.empty:
         st.info("Aucune décision pour ces filtres.")
         return
-    event = tables.dataframe(gov.decisions_table(decisions), hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key=state.PREFIX + "gov_tracker",
-                         column_config=gov.DECISION_COLUMNS, height=gov.table_height(len(decisions)))
-    if event.selection.rows:
-        _selected_decision(next(decisions.iloc[[event.selection.rows[0]]].itertuples()))
+    tables.wrapped_table(gov.numbered(gov.decisions_table(decisions)), wide=("Décision",),
+                         short=("N°", "État", "Échéance"), label="Suivi des décisions")
+    labels = {i: gov.decision_choice(i, row) for i, row in enumerate(decisions.itertuples(), start=1)}
+    chosen = inputs.selectbox("Décision à ouvrir ou à clore", list(labels), index=None, format_func=labels.get,
+                              placeholder="Choisir le numéro d'une décision du tableau",
+                              key=state.PREFIX + "gov_tracker")
+    if chosen is not None:
+        _selected_decision(next(decisions.iloc[[chosen - 1]].itertuples()))
 
 
 def _tracker_filters(contract: ContractSummary, everything: pd.DataFrame):
