@@ -79,19 +79,48 @@ def source_line(source: str | None, prefix: str = "Source") -> None:
         st.html(f'<div class="pl-source">{html.escape(prefix)} : {html.escape(source)}</div>')
 
 
+SHORT_TERRITORY = 16  # characters: with the years, what the sidebar's selector shows without cutting
+
+
+def short_territory(territory: str) -> str:
+    """'Grand Besançon Métropole' -> 'Grand Besançon…': whole words up to SHORT_TERRITORY characters."""
+    if len(territory) <= SHORT_TERRITORY:
+        return territory
+    words, kept = territory.split(), ""
+    for word in words:
+        if len(f"{kept} {word}".strip()) > SHORT_TERRITORY - 1:
+            break
+        kept = f"{kept} {word}".strip()
+    return (kept or territory[:SHORT_TERRITORY - 1]) + "…"
+
+
 def contract_label(contract: ContractSummary) -> str:
+    """'2024-2030 · Grand Besançon…': short enough for the sidebar's selector; the full name is written below."""
+    return f"{contract.start_year}-{contract.end_year} · {short_territory(contract.territory)}"
+
+
+def contract_full_label(contract: ContractSummary) -> str:
     status = CONTRACT_STATUS_LABELS.get(contract.status, contract.status)
-    return f"{contract.start_year}-{contract.end_year} · {contract.territory} ({status})"
+    return f"{contract.name} ({status})"
+
+
+def contract_labels(contracts: dict[str, ContractSummary]) -> dict[str, str]:
+    """Each contract's short label, or its full name where two short labels would be the same."""
+    short = {slug: contract_label(c) for slug, c in contracts.items()}
+    twins = {label for label in short.values() if list(short.values()).count(label) > 1}
+    return {slug: contract_full_label(contracts[slug]) if label in twins else label for slug, label in short.items()}
 
 
 def select_contract() -> ContractSummary | None:
-    """The contract chosen in the sidebar, kept in the URL (?contrat=slug)."""
+    """The contract chosen in the sidebar, kept in the URL (?contrat=slug); its full name written below."""
     contracts = {c.slug: c for c in data.read(contract_queries.list_contracts)}
     if not contracts:
         st.info("Aucun contrat n'est encore chargé.")
         return None
     key = state.PREFIX + "contract_select"
     on_change = state.bind_to_url(key, "contrat", list(contracts), next(iter(contracts)))
-    slug = inputs.selectbox("Contrat", list(contracts), format_func=lambda s: contract_label(contracts[s]),
-                            key=key, on_change=on_change, where=st.sidebar)
+    labels = contract_labels(contracts)
+    slug = inputs.selectbox("Contrat", list(contracts), format_func=labels.__getitem__, key=key, on_change=on_change,
+                            where=st.sidebar)
+    st.sidebar.caption(escape_markdown(contract_full_label(contracts[slug])))
     return contracts[slug]
