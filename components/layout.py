@@ -43,6 +43,9 @@ CSS = """
   a.pl-button-primary { background:#1d4ed8; color:#fff; border-color:#1d4ed8; font-size:1.05rem;
                         padding:0.5rem 1.2rem; }
   a.pl-button-primary:hover { color:#fff; background:#1e40af; }
+  /* A link's label wraps onto a second line rather than being cut at the column's edge. */
+  [data-testid="stPageLink-NavLink"] { height:auto; }
+  [data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"] p { white-space:normal; }
 </style>
 """
 

@@ -94,7 +94,7 @@ def _comparison_chart(chosen: list[pd.DataFrame], name: str) -> Slide | None:
         return None
     records, words = [], []
     for rows in percents:
-        label = "|".join(textwrap.wrap(rows["label"].iloc[0], 26)[:3])
+        label = "|".join(textwrap.wrap(rows["label"].iloc[0], 26))  # every line: the whole label is read
         valued = rows[rows["value"].notna()].drop_duplicates("area")
         for r in valued.itertuples():
             records.append((label, r.area, float(r.value), format_percent(r.value, int(r.decimals))))
