@@ -61,7 +61,7 @@ def escape_markdown(text: str) -> str:
 
 
 def apply_css() -> None:
-    st.html(CSS)
+    st.html(CSS + inputs.FRENCH_CSS)
 
 
 def badge(text: str, variant: str) -> str:
