@@ -170,10 +170,13 @@ def decision_line(row, with_meeting: bool) -> str:
 
 
 def decisions_table(decisions: pd.DataFrame, with_meeting: bool = True) -> pd.DataFrame:
-    """Decisions as the tables show them: the state in words and icon, the owner, the due date."""
+    """Decisions as the tables show them: the state in words and icon (with its closing date), the kind and the
+    text, the due date, the owner."""
     rows = {
-        "État": decisions["state"].map(followups.state_label),
-        "Décision": decisions["text"],
+        "État": [followups.state_label(r.state) + (f" le {format_date(day(r.closed_on))}" if day(r.closed_on) else "")
+                 for r in decisions.itertuples()],
+        "Décision": [f"{DECISION_KIND_LABELS.get(r.kind, r.kind).capitalize()} : {r.text}"
+                     for r in decisions.itertuples()],
         "Échéance": decisions["due_on"].map(lambda d: format_date(day(d)) if day(d) else "—"),
         "Responsable": [decision_owner(r) for r in decisions.itertuples()],
         "Quartier": decisions["neighbourhood"].map(lambda n: text(n) or CONTRACT_SCOPE),
@@ -181,6 +184,4 @@ def decisions_table(decisions: pd.DataFrame, with_meeting: bool = True) -> pd.Da
     if with_meeting:
         rows["Instance"] = [f"{kind_label(k)} du {format_date(d)}"
                             for k, d in zip(decisions["meeting_kind"], decisions["meeting_date"], strict=True)]
-    rows["Type"] = decisions["kind"].map(lambda k: DECISION_KIND_LABELS.get(k, k))
-    rows["Clôture"] = decisions["closed_on"].map(lambda d: format_date(day(d)) if day(d) else "")
     return pd.DataFrame(rows)

@@ -106,12 +106,12 @@ def check_page(page: Page, path: str) -> dict[str, list[str]]:
     if path == "priorites":
         show_tab(page, "À traiter d'abord")
         expect(page.get_by_role("table", name="Priorités")).to_be_visible()
-        found["priorités"] = overflowing(page, "table[aria-label='Priorités'] td")
+        found["priorités"] = overflowing(page, "table[aria-label='Priorités'] td, .pl-table-box")
         found["anglais"] += english(page)
     elif path == "gouvernance":
         show_tab(page, "Suivi des décisions")
         expect(page.get_by_role("table", name="Suivi des décisions")).to_be_visible()
-        found["décisions"] = overflowing(page, "table[aria-label='Suivi des décisions'] td")
+        found["décisions"] = overflowing(page, "table[aria-label='Suivi des décisions'] td, .pl-table-box")
         found["anglais"] += english(page)
     elif path == "carte":
         expect(heading(page, "Ouvrir la fiche d'un quartier")).to_be_visible()
