@@ -18,13 +18,13 @@ MISSING = ""
 CSS = """<style>
   .pl-table-box { max-height: 38rem; overflow-y: auto; border: 1px solid #e5e7eb; border-radius: 0.5rem; }
   .pl-table { width: 100%; table-layout: auto; border-collapse: collapse; font-size: 0.9rem; line-height: 1.35; }
-  .pl-table th { position: sticky; top: 0; background: #f8fafc; text-align: left; font-weight: 600;
+  .pl-table th { position: sticky; z-index: 1; top: 0; background: #f8fafc; text-align: left; font-weight: 600;
                  color: #374151; border-bottom: 1px solid #cbd5e1; padding: 0.4rem 0.5rem; }
   .pl-table td { border-top: 1px solid #e5e7eb; padding: 0.35rem 0.5rem; vertical-align: top;
                  white-space: normal; overflow-wrap: break-word; hyphens: auto; }
   .pl-table td.pl-nowrap { white-space: nowrap; }
   .pl-table td.pl-number, .pl-table th.pl-number { text-align: right; }
-  .pl-table td.pl-wide { min-width: 16rem; }
+  .pl-table .pl-wide { width: 28%; }
 </style>"""
 
 

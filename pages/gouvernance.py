@@ -187,7 +187,7 @@ def _tracker(contract: ContractSummary, today: dt.date) -> None:
         st.info("Aucune décision pour ces filtres.")
         return
     tables.wrapped_table(gov.numbered(gov.decisions_table(decisions)), wide=("Décision",),
-                         short=("N°", "État", "Échéance"), label="Suivi des décisions")
+                         short=("N°", "Échéance"), label="Suivi des décisions")
     labels = {i: gov.decision_choice(i, row) for i, row in enumerate(decisions.itertuples(), start=1)}
     chosen = inputs.selectbox("Décision à ouvrir ou à clore", list(labels), index=None, format_func=labels.get,
                               placeholder="Choisir le numéro d'une décision du tableau",

@@ -245,9 +245,9 @@ def _priority_table(rows: pd.DataFrame) -> pd.DataFrame:
         "N°": [progress_views.number_of(r) for r in rows.itertuples()],
         "Priorité": rows["text"],
         "Avancement": [format_percent(p, 0) if p is not None else "—" for p in rows["progress"]],
-        "Dernier point": [format_date(d) if isinstance(d, dt.date) else "—" for d in rows["recorded_on"]],
+        "Dernier point": [(format_date(d) if isinstance(d, dt.date) else "—") + (" · ⚠ illustratif" if flag else "")
+                          for d, flag in zip(rows["recorded_on"], rows["point_illustrative"], strict=True)],
         "Difficultés": [d if isinstance(d, str) else "" for d in rows["difficulties"]],
-        "Illustratif": ["⚠ oui" if flag else "non" for flag in rows["point_illustrative"]],
     })
 
 
