@@ -147,7 +147,7 @@ def test_french_widgets_say_nothing_in_english_once_used(start_server, new_page,
     page = new_page(1280, 720)
     open_signed_in(page, f"{server.url}/priorites", INITIAL_ADMIN, ADMIN_PASSWORD)
 
-    box = page.get_by_role("combobox", name="Quartier")
+    box = page.get_by_role("combobox", name="Quartier", exact=True)
     box.scroll_into_view_if_needed()
     box.click()
     expect(page.get_by_role("option", name="Planoise", exact=True)).to_be_visible()
@@ -155,8 +155,9 @@ def test_french_widgets_say_nothing_in_english_once_used(start_server, new_page,
     page.keyboard.press("Escape")
 
     open_path(page, f"{server.url}/comptes")
-    page.get_by_label("Identifiant", exact=True).fill("camille.essai")
-    page.get_by_label("Nom affiché", exact=True).click()
+    field = page.get_by_label("Identifiant", exact=True)
+    field.fill("camille.essai")
+    expect(field).to_be_focused()
     assert english(page) == [], "a form being filled in"
 
     open_path(page, f"{server.url}/journal")
