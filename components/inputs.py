@@ -5,7 +5,8 @@ container; the page by default), and only changes what the user would otherwise 
 
 - multiselect: a French placeholder and no "Select all" entry (Streamlit cannot say it in French);
 - selectbox: a French placeholder, shown when nothing is chosen;
-- date_input: French day order (DD/MM/YYYY); the empty field reads "jj / mm / aaaa" (FRENCH_CSS, applied on every page);
+- date_input: French day order (DD/MM/YYYY); the empty field reads "jj / mm / aaaa" (FRENCH_CSS, applied on every
+  page, also gives an empty st.time_input "hh : mm");
 - form: Enter does not submit, so Streamlit never shows "Press Enter to submit form".
 
 The CSS also covers what no option reaches: the empty date field's placeholder letters.
@@ -22,18 +23,20 @@ CHOOSE_ONE = "Choisir…"
 CHOOSE_MANY = "Choisir…"
 DATE_FORMAT = "DD/MM/YYYY"
 
-# The empty date field shows react-aria's placeholder segments, fixed to English ("dd", "mm", "yyyy") whatever
-# the browser's language: hidden (visibility keeps them out of the page's text), and drawn again in French.
+# Empty date and time fields show react-aria's placeholder segments, fixed to English ("dd", "mm", "yyyy", "HH")
+# whatever the browser's language: hidden (visibility keeps them out of the page's text), drawn again in French.
 FRENCH_CSS = """
 <style>
-  [data-testid="stDateInputField"] [data-placeholder="true"][data-type] { visibility: hidden; font-size: 0; }
-  [data-testid="stDateInputField"] [data-placeholder="true"][data-type]::before { visibility: visible;
-      font-size: 1rem; }
-  [data-testid="stSidebar"] [data-testid="stDateInputField"] [data-placeholder="true"][data-type]::before {
-      font-size: 0.875rem; }
-  [data-testid="stDateInputField"] [data-placeholder="true"][data-type="day"]::before { content: "jj"; }
-  [data-testid="stDateInputField"] [data-placeholder="true"][data-type="month"]::before { content: "mm"; }
-  [data-testid="stDateInputField"] [data-placeholder="true"][data-type="year"]::before { content: "aaaa"; }
+  :is([data-testid="stDateInputField"], [data-testid="stTimeInputTimeDisplay"]) [data-placeholder="true"][data-type] {
+      visibility: hidden; font-size: 0; }
+  :is([data-testid="stDateInputField"], [data-testid="stTimeInputTimeDisplay"]) [data-placeholder="true"]::before {
+      visibility: visible; font-size: 1rem; }
+  [data-testid="stSidebar"] [data-testid="stDateInputField"] [data-placeholder="true"]::before { font-size: 0.875rem; }
+  [data-placeholder="true"][data-type="day"]::before { content: "jj"; }
+  [data-placeholder="true"][data-type="month"]::before { content: "mm"; }
+  [data-placeholder="true"][data-type="year"]::before { content: "aaaa"; }
+  [data-placeholder="true"][data-type="hour"]::before { content: "hh"; }
+  [data-placeholder="true"][data-type="minute"]::before { content: "mm"; }
 </style>
 """
 

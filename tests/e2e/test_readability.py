@@ -28,7 +28,7 @@ ACCOUNTS = {"lecteur": READER, "administrateur": (INITIAL_ADMIN, ADMIN_PASSWORD)
 # Streamlit's English defaults, as its widgets write them, and what pandas writes for a missing value.
 ENGLISH = ("Press Enter to submit form", "Press Enter to apply", "Choose options", "Choose an option",
            "Choose or add", "Select all", "Upload", "Browse files", "Drag and drop", "per file", "dd / mm / yyyy",
-           "dd/mm/yyyy", "yyyy", "files are not allowed", "File must be", "No results", "None", "NaN", "nan")
+           "dd/mm/yyyy", "yyyy", "HH", "files are not allowed", "File must be", "No results", "None", "NaN", "nan")
 READER_PAGES = ("vue-ensemble", "quartier?q=planoise", "priorites", "carte", "gouvernance", "seance")
 ADMIN_PAGES = (*READER_PAGES, "comptes", "donnees", "journal")
 SHOWN_TEXT = """() => {
@@ -159,6 +159,15 @@ def test_french_widgets_say_nothing_in_english_once_used(start_server, new_page,
     field.fill("camille.essai")
     expect(field).to_be_focused()
     assert english(page) == [], "a form being filled in"
+
+    open_path(page, f"{server.url}/gouvernance")
+    page.get_by_role("button", name="Nouvelle instance").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("Heure (facultative)")).to_be_visible()
+    hour = dialog.locator("[data-type='hour']")
+    assert hour.evaluate("e => getComputedStyle(e, '::before').content") == '"hh"'
+    assert english(page) == [], "a dialog's form with an empty time"
+    page.keyboard.press("Escape")
 
     open_path(page, f"{server.url}/journal")
     day = page.get_by_test_id("stDateInput").first.locator("[data-type='day']")
