@@ -259,9 +259,11 @@ def _editor_frame(states: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# Rows taller than 4rem let the grid wrap its texts: a priority reads on up to four lines instead of being cut.
+EDITOR_ROW_HEIGHT = 96
 EDITOR_COLUMNS = {
     "N°": st.column_config.TextColumn(width="small"),
-    "Priorité": st.column_config.TextColumn(width="medium"),
+    "Priorité": st.column_config.TextColumn(width="large"),
     "Météo": st.column_config.SelectboxColumn(options=[weather_text(w) for w in WEATHERS], width="medium"),
     "Avancement (%)": st.column_config.NumberColumn(min_value=0, max_value=100, step=1, format="%d", width=120),
     "Inchangé": st.column_config.CheckboxColumn(help="Reconduire le dernier point tel quel à la nouvelle date",
@@ -285,7 +287,7 @@ def _bulk_form(hood, states: pd.DataFrame, actor: Actor, today: dt.date) -> None
     version = state.get(f"bulk_version_{hood.id}", 0)
     with inputs.form(f"pilotage_bulk_{hood.id}_{version}"):
         edited = st.data_editor(_editor_frame(states), hide_index=True, use_container_width=True, num_rows="fixed",
-                                placeholder="—",
+                                placeholder="—", row_height=EDITOR_ROW_HEIGHT,
                                 disabled=["Programme", "N°", "Priorité", "Dernier point"], column_config=EDITOR_COLUMNS,
                                 key=f"pilotage_bulk_editor_{hood.id}_{version}")
         author = st.text_input("Personne qui fait le point", value=actor.display_name)
