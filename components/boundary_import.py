@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, feedback, layout, state
+from components import data, feedback, inputs, layout, state, tables, uploads
 from pilotage.boundaries import (
     CODE_GUESSES,
     COMMUNE_GUESSES,
@@ -32,6 +32,7 @@ from pilotage.services import boundaries as boundary_services
 
 KEY = state.PREFIX + "boundaries_"
 NONE = "(aucune)"
+EXTENSIONS = ("geojson", "json", "zip")
 PLAN_COLUMNS = ["Quartier", "Apparié par", "Entité du fichier", "Géométrie", "Effet"]
 EXPLANATION = (
     "Importez le fichier officiel des quartiers prioritaires publié par l'ANCT (GeoJSON en longitude/latitude "
@@ -51,11 +52,9 @@ def render(contract: ContractSummary, actor: Actor) -> None:
     """The import of official contours for the chosen contract."""
     st.markdown(EXPLANATION)
     _show_last_report()
-    # The browser refuses far bigger files before sending them (Streamlit counts its MB as 2^20 bytes: a file
-    # just over the limit still reaches check_file_size, which says why in French).
-    upload = st.file_uploader(f"Fichier des QPV (GeoJSON, ou shapefile zippé ; {megabytes(MAX_FILE_BYTES)} au plus)",
-                              type=["geojson", "json", "zip"], max_upload_size=MAX_FILE_BYTES // MEGABYTE,
-                              key=f"{KEY}file_{state.get('boundaries_round', 0)}")
+    upload = uploads.file_upload(f"Fichier des QPV (GeoJSON, ou shapefile zippé ; {megabytes(MAX_FILE_BYTES)} au plus)",
+                                 extensions=EXTENSIONS, max_mb=MAX_FILE_BYTES / MEGABYTE,
+                                 key=f"{KEY}file_{state.get('boundaries_round', 0)}")
     if upload is None:
         return
     state.put("boundaries_report", None)  # a new file: the last import's report goes
@@ -83,7 +82,7 @@ def _choose_columns(parsed: BoundaryFile) -> Columns:
 
     def pick(label: str, guesses: tuple[str, ...], key: str, help_text: str) -> str | None:
         guess = guess_property(parsed.property_names, guesses)
-        chosen = st.selectbox(label, names, index=names.index(guess) if guess else 0, key=KEY + key, help=help_text)
+        chosen = inputs.selectbox(label, names, index=names.index(guess) if guess else 0, key=KEY + key, help=help_text)
         return None if chosen == NONE else chosen
 
     cols = st.columns(3)
@@ -108,7 +107,7 @@ def _show_plan(plan: ImportPlan) -> None:
     if plan.unmatched:
         with st.expander(f"Entités du fichier non appariées ({format_number(len(plan.unmatched))}) : elles ne "
                          "changent rien"):
-            st.dataframe(_unmatched_table(plan.unmatched), hide_index=True, use_container_width=True)
+            tables.dataframe(_unmatched_table(plan.unmatched), hide_index=True, use_container_width=True)
     for match in plan.errors:
         st.error(f"Entité n° {match.feature_index} ({layout.escape_markdown(match.neighbourhood)}) : géométrie "
                  f"refusée — {layout.escape_markdown(match.error)}", icon="⛔")
@@ -176,4 +175,4 @@ def _show_last_report() -> None:
     feedback.show(REPORT_PLACE)
     if report.unmatched:
         with st.expander(f"Entités du fichier non appariées ({format_number(len(report.unmatched))})"):
-            st.dataframe(_unmatched_table(report.unmatched), hide_index=True, use_container_width=True)
+            tables.dataframe(_unmatched_table(report.unmatched), hide_index=True, use_container_width=True)

@@ -15,7 +15,7 @@ ACCENT = "#1d4ed8"
 
 
 def _readable(chart: alt.Chart) -> alt.Chart:
-    return chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor=INK) \
+    return chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelColor=INK, labelLimit=0) \
         .configure_text(fontSize=FONT_SIZE).configure_view(strokeWidth=0)
 
 
@@ -94,7 +94,7 @@ def meetings_timeline(meetings: pd.DataFrame, kinds: list[str], statuses: dict[s
     points = alt.Chart(shown).mark_point(size=170, filled=True, opacity=0.9, strokeWidth=2).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year", grid=True, labelFlush=False),
                 scale=alt.Scale(domain=[dt.date(years[0], 1, 1).isoformat(), dt.date(years[1], 12, 31).isoformat()])),
-        y=alt.Y("instance:N", title=None, sort=kinds, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("instance:N", title=None, sort=kinds, axis=alt.Axis(labelLimit=0)),
         color=status, shape=shape,
         tooltip=[alt.Tooltip("title:N", title="Instance"), alt.Tooltip("when:N", title="Date"),
                  alt.Tooltip("statut:N", title="Statut"), alt.Tooltip("concerne:N", title="Concerne")],

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from components import tables
 from components.layout import escape_markdown
 from pilotage import cadence, followups
 from pilotage.formats import (
@@ -111,7 +112,9 @@ def render_grid(grid: RuleGrid, years: tuple[int, ...], shown: tuple[int, ...]) 
     labels, states = cadence_frame(grid, years, shown)
     styled = labels.style.apply(lambda _: states.map(lambda s: f"background-color: {GAP_BACKGROUND[s]}"
                                                     if s in GAP_BACKGROUND else ""), axis=None)
-    st.dataframe(styled, width="stretch", height=min(38 + 35 * len(labels), 420))
+    # The row names (a neighbourhood, « Pacte pour l'émancipation des jeunes de Planoise ») get the room they need.
+    names = st.column_config.TextColumn(width=min(24 + 8 * max(map(len, labels.index), default=10), 440))
+    tables.dataframe(styled, width="stretch", height=min(38 + 35 * len(labels), 420), column_config={"_index": names})
     gaps = [(row.label, cell) for row in grid.rows for cell in row.cells if cell.is_gap and cell.year in shown]
     if gaps:
         st.markdown("\n".join(f"- {_gap_line(label, cell, grid)}" for label, cell in gaps))
@@ -142,17 +145,15 @@ def decision_owner(row) -> str:
     return " — ".join(v for v in (text(row.owner), text(row.owner_person)) if v) or "non désigné"
 
 
-DECISION_COLUMNS = {
-    "État": st.column_config.TextColumn(width=105),
-    "Décision": st.column_config.TextColumn(width="large"),
-    "Échéance": st.column_config.TextColumn(width=125),
-    "Responsable": st.column_config.TextColumn(width="medium"),
-}
+def numbered(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a first column « N° » counting its rows from 1, to name a row elsewhere on the page."""
+    return table.assign(**{"N°": range(1, len(table) + 1)})[["N°", *table.columns]]
 
 
-def table_height(rows: int, limit: int = 560) -> int:
-    """Enough height for every row up to `limit` pixels (35 px a row and the header)."""
-    return min(38 + 35 * max(rows, 1), limit)
+def decision_choice(number: int, row) -> str:
+    """'n° 3 — ⚠ en retard — échéance 30 juin 2025': a row of the tracker, short enough for a selector."""
+    due = f" — échéance {format_date(day(row.due_on))}" if day(row.due_on) else ""
+    return f"n° {number} — {followups.state_label(row.state)}{due}"
 
 
 def decision_line(row, with_meeting: bool) -> str:
@@ -169,10 +170,13 @@ def decision_line(row, with_meeting: bool) -> str:
 
 
 def decisions_table(decisions: pd.DataFrame, with_meeting: bool = True) -> pd.DataFrame:
-    """Decisions as the tables show them: the state in words and icon, the owner, the due date."""
+    """Decisions as the tables show them: the state in words and icon (with its closing date), the kind and the
+    text, the due date, the owner."""
     rows = {
-        "État": decisions["state"].map(followups.state_label),
-        "Décision": decisions["text"],
+        "État": [followups.state_label(r.state) + (f" le {format_date(day(r.closed_on))}" if day(r.closed_on) else "")
+                 for r in decisions.itertuples()],
+        "Décision": [f"{DECISION_KIND_LABELS.get(r.kind, r.kind).capitalize()} : {r.text}"
+                     for r in decisions.itertuples()],
         "Échéance": decisions["due_on"].map(lambda d: format_date(day(d)) if day(d) else "—"),
         "Responsable": [decision_owner(r) for r in decisions.itertuples()],
         "Quartier": decisions["neighbourhood"].map(lambda n: text(n) or CONTRACT_SCOPE),
@@ -180,6 +184,4 @@ def decisions_table(decisions: pd.DataFrame, with_meeting: bool = True) -> pd.Da
     if with_meeting:
         rows["Instance"] = [f"{kind_label(k)} du {format_date(d)}"
                             for k, d in zip(decisions["meeting_kind"], decisions["meeting_date"], strict=True)]
-    rows["Type"] = decisions["kind"].map(lambda k: DECISION_KIND_LABELS.get(k, k))
-    rows["Clôture"] = decisions["closed_on"].map(lambda d: format_date(day(d)) if day(d) else "")
     return pd.DataFrame(rows)

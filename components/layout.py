@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from components import data, state
+from components import data, inputs, state
 from pilotage.formats import CONTRACT_STATUS_LABELS
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries.contracts import ContractSummary
@@ -44,6 +44,9 @@ CSS = """
   a.pl-button-primary { background:#1d4ed8; color:#fff; border-color:#1d4ed8; font-size:1.05rem;
                         padding:0.5rem 1.2rem; }
   a.pl-button-primary:hover { color:#fff; background:#1e40af; }
+  /* A link's label wraps onto a second line rather than being cut at the column's edge. */
+  [data-testid="stPageLink-NavLink"] { height:auto; }
+  [data-testid="stPageLink-NavLink"] [data-testid="stMarkdownContainer"] p { white-space:normal; }
 </style>
 """
 
@@ -59,7 +62,7 @@ def escape_markdown(text: str) -> str:
 
 
 def apply_css() -> None:
-    st.html(CSS)
+    st.html(CSS + inputs.FRENCH_CSS)
 
 
 def badge(text: str, variant: str) -> str:
@@ -81,18 +84,45 @@ def source_line(source: str | None, prefix: str = "Source") -> None:
         st.html(f'<div class="pl-source">{html.escape(prefix)} : {html.escape(document_title(source))}</div>')
 
 
+SHORT_TERRITORY = 16  # characters: with the years, what the sidebar's selector shows without cutting
+
+
+def short_territory(territory: str) -> str:
+    """'Grand Besançon Métropole' -> 'Grand Besançon…': whole words up to SHORT_TERRITORY characters."""
+    if len(territory) <= SHORT_TERRITORY:
+        return territory
+    words, kept = territory.split(), ""
+    for word in words:
+        if len(f"{kept} {word}".strip()) > SHORT_TERRITORY - 1:
+            break
+        kept = f"{kept} {word}".strip()
+    return (kept or territory[:SHORT_TERRITORY - 1]) + "…"
+
+
 def contract_label(contract: ContractSummary) -> str:
+    """'2024-2030 · Grand Besançon…': short enough for the sidebar's selector; the full name is written below."""
+    return f"{contract.start_year}-{contract.end_year} · {short_territory(contract.territory)}"
+
+
+def contract_full_label(contract: ContractSummary) -> str:
     status = CONTRACT_STATUS_LABELS.get(contract.status, contract.status)
     archived = " · archivé" if contract.archived else ""
-    return f"{contract.start_year}-{contract.end_year} · {contract.territory} ({status}){archived}"
+    return f"{contract.name} ({status}){archived}"
 
 
 ARCHIVED_NOTICE = ("Contrat archivé : il reste consultable, mais n'est plus proposé par défaut dans la liste des "
                    "contrats.")
 
 
+def contract_labels(contracts: dict[str, ContractSummary]) -> dict[str, str]:
+    """Each contract's short label, or its full name where two short labels would be the same."""
+    short = {slug: contract_label(c) for slug, c in contracts.items()}
+    twins = {label for label in short.values() if list(short.values()).count(label) > 1}
+    return {slug: contract_full_label(contracts[slug]) if label in twins else label for slug, label in short.items()}
+
+
 def select_contract() -> ContractSummary | None:
-    """The contract chosen in the sidebar, kept in the URL (?contrat=slug).
+    """The contract chosen in the sidebar, kept in the URL (?contrat=slug); its full name written below.
 
     Archived contracts are offered only when the URL names one or the user asks to see them."""
     every = {c.slug: c for c in data.read(contract_queries.list_contracts, include_archived=True)}
@@ -110,8 +140,10 @@ def select_contract() -> ContractSummary | None:
         return None
     key = state.PREFIX + "contract_select"
     on_change = state.bind_to_url(key, "contrat", list(contracts), next(iter(contracts)))
-    slug = st.sidebar.selectbox("Contrat", list(contracts), format_func=lambda s: contract_label(contracts[s]),
-                                key=key, on_change=on_change)
+    labels = contract_labels(contracts)
+    slug = inputs.selectbox("Contrat", list(contracts), format_func=labels.__getitem__, key=key, on_change=on_change,
+                            where=st.sidebar)
+    st.sidebar.caption(escape_markdown(contract_full_label(contracts[slug])))
     if contracts[slug].archived:
         st.sidebar.caption(ARCHIVED_NOTICE)
     return contracts[slug]

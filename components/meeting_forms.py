@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import data, feedback, links, state
+from components import data, feedback, inputs, links, state
 from components.governance import day, kind_label, meeting_status, text
 from components.layout import escape_markdown
 from pilotage import clock
@@ -53,7 +53,7 @@ def form_options(sheet: MeetingSheet) -> tuple[dict[int, str], dict[int, str], p
 def _option(options: dict, label: str, default=None, key: str | None = None):
     keys = list(options)
     index = keys.index(default) if default in keys else 0
-    return st.selectbox(label, keys, index=index, format_func=options.get, key=key)
+    return inputs.selectbox(label, keys, index=index, format_func=options.get, key=key)
 
 
 def default_title(kind: str, scope_label: str | None) -> str:
@@ -67,12 +67,12 @@ def default_title(kind: str, scope_label: str | None) -> str:
 def create_meeting(contract_id: int, scopes: dict[tuple, str], kind: str = "revue_projet",
                    scope: tuple | None = None, date: dt.date | None = None) -> None:
     """`scopes` maps (neighbourhood_id, programme_id) to a label; only those the user may edit are offered."""
-    with st.form("pilotage_gov_create_meeting"):
+    with inputs.form("pilotage_gov_create_meeting"):
         chosen_kind = _option(MEETING_KIND_LABELS, "Type d'instance", kind)
         chosen_scope = _option(scopes, "Concerne", scope)
         title = st.text_input("Intitulé (vide : intitulé par défaut)", max_chars=300)
         left, right = st.columns(2)
-        chosen_date = left.date_input("Date", value=date or clock.today(), format="DD/MM/YYYY")
+        chosen_date = inputs.date_input("Date", value=date or clock.today(), where=left)
         start = right.time_input("Heure (facultative)", value=None, step=900)
         place = st.text_input("Lieu", max_chars=300)
         chairs = st.text_input("Présidence ou co-animation")
@@ -92,10 +92,10 @@ def create_meeting(contract_id: int, scopes: dict[tuple, str], kind: str = "revu
 
 @st.dialog("Modifier l'instance", width="large")
 def edit_meeting(sheet: MeetingSheet) -> None:
-    with st.form(f"pilotage_gov_edit_meeting_{sheet.id}_{sheet.version}"):
+    with inputs.form(f"pilotage_gov_edit_meeting_{sheet.id}_{sheet.version}"):
         title = st.text_input("Intitulé", value=sheet.title, max_chars=300)
         left, right = st.columns(2)
-        date = left.date_input("Date", value=sheet.date, format="DD/MM/YYYY")
+        date = inputs.date_input("Date", value=sheet.date, where=left)
         start = right.time_input("Heure (facultative)", value=sheet.start_time, step=900)
         place = st.text_input("Lieu", value=sheet.place or "", max_chars=300)
         chairs = st.text_input("Présidence ou co-animation", value=sheet.chairs or "")
@@ -115,8 +115,8 @@ def edit_meeting(sheet: MeetingSheet) -> None:
 def postpone_meeting(sheet: MeetingSheet) -> None:
     st.write("L'instance sera marquée « reportée » et une nouvelle instance sera créée à la nouvelle date, avec "
              "son ordre du jour et ses invitations. Seule la nouvelle instance compte dans la cadence.")
-    with st.form(f"pilotage_gov_postpone_{sheet.id}_{sheet.version}"):
-        new_date = st.date_input("Nouvelle date", value=sheet.date + dt.timedelta(days=28), format="DD/MM/YYYY")
+    with inputs.form(f"pilotage_gov_postpone_{sheet.id}_{sheet.version}"):
+        new_date = inputs.date_input("Nouvelle date", value=sheet.date + dt.timedelta(days=28))
         new_time = st.time_input("Heure (facultative)", value=sheet.start_time, step=900)
         submitted = st.form_submit_button("Reporter", type="primary")
     if submitted:
@@ -133,9 +133,9 @@ def record_attendance(sheet: MeetingSheet, attendance: pd.DataFrame, organisatio
     names = dict(zip(organisations["id"], organisations["name"], strict=True))
     recorded = {int(r.organisation_id): r for r in attendance.itertuples()}
     signatories = [int(i) for i in organisations.loc[organisations["signatory"], "id"] if int(i) not in recorded]
-    extra = st.multiselect("Ajouter d'autres organisations", [i for i in names if i not in recorded
-                                                              and i not in signatories], format_func=names.get,
-                           placeholder="Choisir des organisations")
+    extra = inputs.multiselect("Ajouter d'autres organisations", [i for i in names if i not in recorded
+                               and i not in signatories], format_func=names.get,
+                               placeholder="Choisir des organisations")
     rows = [*recorded, *signatories, *extra]
     words = {v: k for k, v in PRESENCE.items()}
     table = pd.DataFrame({
@@ -143,8 +143,8 @@ def record_attendance(sheet: MeetingSheet, attendance: pd.DataFrame, organisatio
         "Invitée": [bool(recorded[i].invited) if i in recorded else i in extra for i in rows],
         "Présence": [words[_presence(recorded[i].present)] if i in recorded else "non renseignée" for i in rows],
     })
-    with st.form(f"pilotage_gov_attendance_{sheet.id}"):
-        edited = st.data_editor(table, hide_index=True, width="stretch", disabled=["Organisation"],
+    with inputs.form(f"pilotage_gov_attendance_{sheet.id}"):
+        edited = st.data_editor(table, hide_index=True, width="stretch", disabled=["Organisation"], placeholder="",
                                 column_config={"Présence": st.column_config.SelectboxColumn(
                                     "Présence", options=list(PRESENCE), required=True)})
         submitted = st.form_submit_button("Enregistrer les présences", type="primary")
@@ -168,14 +168,14 @@ def add_agenda_item(sheet: MeetingSheet, sections: list[str], hoods: dict[int, s
                     carried: pd.DataFrame) -> None:
     taken = {int(r.id): f"{r.text} ({kind_label(r.meeting_kind)} du {r.meeting_date:%d/%m/%Y})"
              for r in carried.itertuples()}
-    with st.form(f"pilotage_gov_agenda_{sheet.id}"):
-        section = st.selectbox("Rubrique", list(dict.fromkeys([*sections, *SECTIONS])), accept_new_options=True)
+    with inputs.form(f"pilotage_gov_agenda_{sheet.id}"):
+        section = inputs.selectbox("Rubrique", list(dict.fromkeys([*sections, *SECTIONS])), accept_new_options=True)
         title = st.text_input("Intitulé du point")
         notes = st.text_area("Présentation (facultative)", height=90)
         hood = _option({None: "Aucun", **hoods}, "Quartier concerné", sheet.neighbourhood_id)
         priority = _option({None: "Aucune", **priorities}, "Priorité concernée")
-        decisions = st.multiselect("Suites reprises dans ce point", list(taken), format_func=taken.get,
-                                   placeholder="Aucune")
+        decisions = inputs.multiselect("Suites reprises dans ce point", list(taken), format_func=taken.get,
+                                       placeholder="Aucune")
         submitted = st.form_submit_button("Ajouter le point", type="primary")
     if submitted:
         ok, _ = data.write(governance.add_agenda_item, state.current_actor(), sheet.id, title=title, section=section,
@@ -188,7 +188,7 @@ def add_agenda_item(sheet: MeetingSheet, sections: list[str], hoods: dict[int, s
 @st.dialog("Relevé du point")
 def record_outcome(item) -> None:
     st.markdown(f"**{int(item.position)}. {escape_markdown(item.title)}**")
-    with st.form(f"pilotage_gov_outcome_{item.id}_{item.version}"):
+    with inputs.form(f"pilotage_gov_outcome_{item.id}_{item.version}"):
         outcome = st.text_area("Ce que l'instance a conclu sur ce point", value=text(item.outcome) or "", height=140)
         submitted = st.form_submit_button("Enregistrer le relevé", type="primary")
     if submitted:
@@ -203,7 +203,7 @@ def record_outcome(item) -> None:
 def record_decision(sheet: MeetingSheet, agenda: pd.DataFrame, organisations: dict[int, str],
                     hoods: dict[int, str], priorities: dict[int, str], place: str = MEETING_PLACE) -> None:
     items = {int(r.id): f"{int(r.position)}. {r.title}" for r in agenda.itertuples()}
-    with st.form(f"pilotage_gov_decision_{sheet.id}"):
+    with inputs.form(f"pilotage_gov_decision_{sheet.id}"):
         kind = st.radio("Type", list(DECISION_KIND_LABELS), format_func=DECISION_KIND_LABELS.get, index=1,
                         horizontal=True)
         decision_text = st.text_area("Décision ou suite à donner", height=100)
@@ -212,7 +212,7 @@ def record_decision(sheet: MeetingSheet, agenda: pd.DataFrame, organisations: di
         with left:
             owner = _option({None: "Non désigné", **organisations}, "Organisation responsable")
         person = right.text_input("Personne ou service responsable (facultatif)", max_chars=200)
-        due = left.date_input("Échéance (facultative)", value=None, format="DD/MM/YYYY")
+        due = inputs.date_input("Échéance (facultative)", value=None, where=left)
         with right:
             status = _option({k: f"{STATES[k][0]} {STATES[k][1]}" for k in DECISION_STATUSES}, "Statut")
         hood = _option({None: "Aucun", **hoods}, "Quartier concerné", sheet.neighbourhood_id)
@@ -231,12 +231,12 @@ def record_decision(sheet: MeetingSheet, agenda: pd.DataFrame, organisations: di
 def decision_status(decision, place: str | None = None) -> None:
     st.markdown(f"**{DECISION_KIND_LABELS.get(decision.kind, decision.kind).capitalize()}** : "
                 f"{escape_markdown(decision.text)}")
-    with st.form(f"pilotage_gov_decision_status_{decision.id}_{decision.version}"):
+    with inputs.form(f"pilotage_gov_decision_status_{decision.id}_{decision.version}"):
         labels = {"faite": "✔ faite", "abandonnee": "✖ abandonnée", "ouverte": "○ rouverte (ouverte)"}
         status = st.radio("Nouveau statut", list(labels), format_func=labels.get,
                           index=0 if decision.status == "ouverte" else 2)
-        closed = st.date_input("Date de clôture", value=day(decision.closed_on) or clock.today(),
-                               format="DD/MM/YYYY")
+        closed = inputs.date_input("Date de clôture", value=day(decision.closed_on) or clock.today(),
+                                   format="DD/MM/YYYY")
         submitted = st.form_submit_button("Enregistrer", type="primary")
     if submitted:
         ok, _ = data.write(governance.set_decision_status, state.current_actor(), int(decision.id),

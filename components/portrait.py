@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from components import layout
+from components import layout, tables
 from pilotage import clock, exporters
 from pilotage.portrait import BARS, FIGURE, axis_maximum, prepare
 from pilotage.queries.neighbourhoods import NeighbourhoodProfile
@@ -146,7 +146,7 @@ def _table(df: pd.DataFrame, profile: NeighbourhoodProfile) -> None:
         "Source statistique": df["source_detail"].fillna(""), "Document": df["document_title"],
         "Remarque": df["note"].fillna(""),
     })
-    st.dataframe(table, hide_index=True, use_container_width=True, height=420)
+    tables.dataframe(table, hide_index=True, use_container_width=True, height=420)
     st.download_button("Télécharger le portrait (CSV)", exporters.portrait_csv(df),
                        file_name=f"portrait-{profile.slug}.csv",
                        mime="text/csv", icon=":material/download:")

@@ -7,10 +7,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import data, feedback, state
+from components import data, feedback, inputs, state, tables, uploads
 from pilotage import clock
 from pilotage.permissions import EDIT, Actor, can
-from pilotage.progress_sheet import STATUS_LABELS, SheetReport
+from pilotage.progress_sheet import MAX_UPLOAD_BYTES, STATUS_LABELS, SheetReport
 from pilotage.queries import progress_sheet as sheet_queries
 from pilotage.services import progress as progress_services
 
@@ -29,8 +29,8 @@ def render_update_sheet(contract_id: int, actor: Actor | None) -> None:
                    "priorité ; faites-la remplir, puis importez-la : chaque ligne est vérifiée, et rien n'est "
                    "enregistré tant qu'une ligne est en erreur.")
         labels = {(r.kind, int(r.id)): r.label for r in scopes.itertuples()}
-        kind, scope_id = st.selectbox("Périmètre de la fiche", list(labels), format_func=labels.get,
-                                      key=f"pilotage_sheet_scope_{contract_id}")
+        kind, scope_id = inputs.selectbox("Périmètre de la fiche", list(labels), format_func=labels.get,
+                                          key=f"pilotage_sheet_scope_{contract_id}")
         today = clock.today()
         scope = scopes[(scopes["kind"] == kind) & (scopes["id"] == scope_id)].iloc[0]
         content = data.read(sheet_queries.export_progress_sheet, scope_kind=kind, scope_id=scope_id, today=today)
@@ -50,9 +50,9 @@ SHEET_PLACE = "progress_sheet_import"
 def _import(kind: str, scope_id: int, actor: Actor, today: dt.date) -> None:
     feedback.show(SHEET_PLACE)
     version = state.get("sheet_upload_version", 0)
-    # No max_upload_size here: Streamlit would refuse a heavier file in English; the importer says it in French.
-    uploaded = st.file_uploader("Importer une fiche remplie (.xlsx)", type=["xlsx"],
-                                key=f"pilotage_sheet_upload_{kind}_{scope_id}_{version}")
+    uploaded = uploads.file_upload("Importer une fiche remplie (.xlsx)", extensions=("xlsx",),
+                                   max_mb=MAX_UPLOAD_BYTES / uploads.MEGABYTE,
+                                   key=f"pilotage_sheet_upload_{kind}_{scope_id}_{version}")
     if uploaded is None:
         return
     feedback.forget(SHEET_PLACE)
@@ -84,7 +84,7 @@ def show_report(report: SheetReport) -> None:
         return
     order = {"erreur": 0, "nouveau": 1, "inchange": 2, "vide": 3}
     rows = sorted(report.rows, key=lambda r: (order[r.status], r.line))
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         "Ligne": [r.line for r in rows],
         "Résultat": [STATUS_LABELS[r.status] for r in rows],
         "Détail": [" ".join(r.messages) for r in rows],

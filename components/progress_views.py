@@ -8,7 +8,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, feedback, layout, state
+from components import data, feedback, inputs, layout, state
 from components.programmes import former_texts_html
 from pilotage import clock
 from pilotage.formats import format_date, format_percent, plural
@@ -241,19 +241,19 @@ def new_point_dialog(row, programme, meeting_id: int | None = None, recorded_on:
     st.markdown(f"**{layout.escape_markdown(number_of(row))}** {layout.escape_markdown(row.text)}")
     meetings = _meeting_options(_meetings(programme.contract_id, programme.neighbourhood_id, programme.id))
     last_weather = WEATHERS.index(row.weather) if isinstance(row.weather, str) else None
-    with st.form(f"pilotage_point_form_{row.priority_id}", border=False):
+    with inputs.form(f"pilotage_point_form_{row.priority_id}", border=False):
         weather = st.radio("Météo", WEATHERS, index=last_weather, format_func=weather_text, horizontal=True,
                            help=" ; ".join(f"{weather_text(w)} : {WEATHER_HINTS[w]}" for w in WEATHERS))
         left, right = st.columns(2)
-        recorded_on = left.date_input("Date du point", value=min(recorded_on or today, today), max_value=today,
-                                      format="DD/MM/YYYY")
+        recorded_on = inputs.date_input("Date du point", value=min(recorded_on or today, today), max_value=today,
+                                        where=left)
         progress = right.number_input("Avancement (%)", min_value=0, max_value=100, step=1, value=row.progress,
                                       placeholder="non renseigné")
         comments = {name: st.text_area(COMMENT_LABELS[name], value=getattr(row, name) or "", height=80)
                     for name in COMMENT_FIELDS}
         author = st.text_input("Personne qui fait le point", value=actor.display_name if actor else "")
-        meeting_id = st.selectbox("Relevé lors de l'instance", list(meetings), format_func=meetings.get,
-                                  index=list(meetings).index(meeting_id) if meeting_id in meetings else 0)
+        meeting_id = inputs.selectbox("Relevé lors de l'instance", list(meetings), format_func=meetings.get,
+                                      index=list(meetings).index(meeting_id) if meeting_id in meetings else 0)
         submitted = st.form_submit_button("Enregistrer le point", type="primary")
     if submitted:
         point = PointInput(priority_id=int(row.priority_id), recorded_on=recorded_on, weather=weather or "",
@@ -301,9 +301,11 @@ def _editor_frame(states: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# Rows taller than 4rem let the grid wrap its texts: a priority reads on up to four lines instead of being cut.
+EDITOR_ROW_HEIGHT = 96
 EDITOR_COLUMNS = {
     "N°": st.column_config.TextColumn(width="small"),
-    "Priorité": st.column_config.TextColumn(width="medium"),
+    "Priorité": st.column_config.TextColumn(width="large"),
     "Météo": st.column_config.SelectboxColumn(options=[weather_text(w) for w in WEATHERS], width="medium"),
     "Avancement (%)": st.column_config.NumberColumn(min_value=0, max_value=100, step=1, format="%d", width=120),
     "Inchangé": st.column_config.CheckboxColumn(help="Reconduire le dernier point tel quel à la nouvelle date",
@@ -318,16 +320,16 @@ def _bulk_form(hood, states: pd.DataFrame, actor: Actor, today: dt.date) -> None
     revues = meetings[meetings["kind"] == "revue_projet"]
     default = int(revues["id"].iloc[0]) if not revues.empty else None
     left, right = st.columns(2)
-    meeting_id = left.selectbox("Instance", list(options), index=list(options).index(default),
-                                format_func=options.get, key=f"pilotage_bulk_meeting_{hood.id}")
+    meeting_id = inputs.selectbox("Instance", list(options), index=list(options).index(default),
+                                  format_func=options.get, key=f"pilotage_bulk_meeting_{hood.id}", where=left)
     chosen = meetings[meetings["id"] == meeting_id]
-    recorded_on = right.date_input("Date des points", value=chosen["date"].iloc[0] if not chosen.empty else today,
-                                   max_value=today, format="DD/MM/YYYY",
-                                   key=f"pilotage_bulk_date_{hood.id}_{meeting_id}")
+    recorded_on = inputs.date_input("Date des points", value=chosen["date"].iloc[0] if not chosen.empty else today,
+                                    max_value=today,
+                                    key=f"pilotage_bulk_date_{hood.id}_{meeting_id}", where=right)
     version = state.get(f"bulk_version_{hood.id}", 0)
-    with st.form(f"pilotage_bulk_{hood.id}_{version}"):
+    with inputs.form(f"pilotage_bulk_{hood.id}_{version}"):
         edited = st.data_editor(_editor_frame(states), hide_index=True, use_container_width=True, num_rows="fixed",
-                                placeholder="—",
+                                placeholder="—", row_height=EDITOR_ROW_HEIGHT,
                                 disabled=["Programme", "N°", "Priorité", "Dernier point"], column_config=EDITOR_COLUMNS,
                                 key=f"pilotage_bulk_editor_{hood.id}_{version}")
         author = st.text_input("Personne qui fait le point", value=actor.display_name)

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, feedback, layout, state
+from components import data, feedback, inputs, layout, state
 from pilotage import clock
 from pilotage.formats import format_date
 from pilotage.permissions import EDIT, Actor, can
@@ -45,8 +45,8 @@ def render(profile: NeighbourhoodProfile, actor: Actor) -> None:
             _new_version_dialog(profile, analyses)
         return
     labels = {int(r.id): f"{r.label} — {format_date(r.dated)}" for r in analyses.itertuples()}
-    chosen = st.selectbox("Version de l'analyse", list(labels), format_func=labels.get,
-                          key=f"pilotage_swot_version_{profile.id}")
+    chosen = inputs.selectbox("Version de l'analyse", list(labels), format_func=labels.get,
+                              key=f"pilotage_swot_version_{profile.id}")
     analysis = analyses.set_index("id").loc[chosen]
     _version_banner(analysis)
     grid, compare = st.tabs(["Grille FFOM", "Comparer deux versions"])
@@ -145,14 +145,14 @@ def _toolbar(profile: NeighbourhoodProfile, analyses: pd.DataFrame, analysis_id:
 def _item_dialog(profile: NeighbourhoodProfile, quadrant: str, item=None) -> None:
     indicators, priorities = data.read(swot_queries.list_link_options, neighbourhood_id=profile.id)
     quadrants = list(QUADRANT_LABELS)
-    with st.form("pilotage_swot_item_form"):
-        chosen = st.selectbox("Quadrant", quadrants, index=quadrants.index(item.quadrant if item else quadrant),
-                              format_func=QUADRANT_LABELS.get)
+    with inputs.form("pilotage_swot_item_form"):
+        chosen = inputs.selectbox("Quadrant", quadrants, index=quadrants.index(item.quadrant if item else quadrant),
+                                  format_func=QUADRANT_LABELS.get)
         text = st.text_area("Texte", value=item.text if item else "", max_chars=swot_services.MAX_ITEM_LENGTH)
-        indicator_ids = st.multiselect("Indicateurs qui l'étayent", list(indicators), format_func=indicators.get,
-                                       default=list(item.indicator_ids) if item else [])
-        priority_ids = st.multiselect("Priorités qui y répondent", list(priorities), format_func=priorities.get,
-                                      default=list(item.priority_ids) if item else [])
+        indicator_ids = inputs.multiselect("Indicateurs qui l'étayent", list(indicators), format_func=indicators.get,
+                                           default=list(item.indicator_ids) if item else [])
+        priority_ids = inputs.multiselect("Priorités qui y répondent", list(priorities), format_func=priorities.get,
+                                          default=list(item.priority_ids) if item else [])
         saved = st.form_submit_button("Enregistrer", type="primary")
     if not saved:
         return
@@ -175,11 +175,11 @@ def _item_dialog(profile: NeighbourhoodProfile, quadrant: str, item=None) -> Non
 @st.dialog("Nouvelle version de l'analyse FFOM")
 def _new_version_dialog(profile: NeighbourhoodProfile, analyses: pd.DataFrame) -> None:
     options = {None: "Version vide", **{int(r.id): r.label for r in analyses.itertuples()}}
-    with st.form("pilotage_swot_version_form"):
+    with inputs.form("pilotage_swot_version_form"):
         label = st.text_input("Nom de la version", placeholder="Revue de projet d'automne 2026")
-        dated = st.date_input("Date", value=clock.today(), format="DD/MM/YYYY")
-        copy_from = st.selectbox("Reprendre les éléments de", list(options), format_func=options.get,
-                                 index=1 if len(options) > 1 else 0)
+        dated = inputs.date_input("Date", value=clock.today())
+        copy_from = inputs.selectbox("Reprendre les éléments de", list(options), format_func=options.get,
+                                     index=1 if len(options) > 1 else 0)
         saved = st.form_submit_button("Créer la version", type="primary")
     if saved:
         ok, new_id = data.write(swot_services.create_swot_analysis, state.current_actor(),
@@ -196,9 +196,10 @@ def _comparison(analyses: pd.DataFrame, labels: dict[int, str]) -> None:
         return
     ids = list(labels)
     cols = st.columns(2)
-    before = cols[0].selectbox("Version de référence", ids, index=1, format_func=labels.get,
-                               key="pilotage_swot_before")
-    after = cols[1].selectbox("Version comparée", ids, index=0, format_func=labels.get, key="pilotage_swot_after")
+    before = inputs.selectbox("Version de référence", ids, index=1, format_func=labels.get,
+                              key="pilotage_swot_before", where=cols[0])
+    after = inputs.selectbox("Version comparée", ids, index=0, format_func=labels.get, key="pilotage_swot_after",
+                             where=cols[1])
     diff = data.read(swot_queries.compare_swot, before_id=before, after_id=after)
     counts = diff["change"].value_counts()
     st.markdown(f"**{counts.get('ajouté', 0)}** ajouté(s) · **{counts.get('retiré', 0)}** retiré(s) · "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, links, map_legend, maps, state
+from components import data, inputs, layout, links, map_legend, maps, state, tables
 from pilotage.formats import KIND_LABELS, format_value
 from pilotage.permissions import ADMIN, can
 from pilotage.queries import maps as map_queries
@@ -55,10 +55,10 @@ def _chosen_shading(contract: ContractSummary, hoods: pd.DataFrame) -> tuple[map
     indicators = data.read(map_queries.list_map_indicators, contract_id=contract.id)
     labels = {NO_INDICATOR: "Type de quartier (QPV, quartier fragile)"}
     labels.update({int(row.id): f"{row.theme.capitalize()} — {row.label}" for row in indicators.itertuples()})
-    chosen = st.selectbox("Colorer les quartiers selon", list(labels), format_func=labels.get,
-                          key=f"{state.PREFIX}carte_indicator_{contract.slug}",
-                          help="Les indicateurs des portraits de quartier : la valeur la plus récente de chaque "
-                               "quartier.")
+    chosen = inputs.selectbox("Colorer les quartiers selon", list(labels), format_func=labels.get,
+                              key=f"{state.PREFIX}carte_indicator_{contract.slug}",
+                              help="Les indicateurs des portraits de quartier : la valeur la plus récente de chaque "
+                              "quartier.")
     if chosen == NO_INDICATOR:
         return None, "", 0, NO_INDICATOR
     indicator = indicators.set_index("id").loc[chosen]
@@ -116,7 +116,7 @@ def _facility_table(facilities: pd.DataFrame) -> None:
     if facilities.empty:
         return
     with st.expander(f"Équipements ({len(facilities)})"):
-        st.dataframe(pd.DataFrame({
+        tables.dataframe(pd.DataFrame({
             "Équipement": facilities["name"],
             "Type": facilities["kind"].map(lambda k: maps.FACILITY_KIND_LABELS.get(k, k)),
             "Quartier(s)": facilities["neighbourhoods"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth, data, feedback, layout, state
+from components import auth, data, feedback, inputs, layout, state
 from pilotage import access
 from pilotage.formats import plural
 from pilotage.password_policy import MIN_LENGTH
@@ -30,7 +30,7 @@ def render() -> None:
 
 def _password_form() -> None:
     st.subheader("Changer mon mot de passe")
-    with st.form("pilotage_own_password", clear_on_submit=True, enter_to_submit=False):
+    with inputs.form("pilotage_own_password", clear_on_submit=True, enter_to_submit=False):
         current = st.text_input("Mot de passe actuel", type="password", autocomplete="current-password")
         new = st.text_input(f"Nouveau mot de passe ({MIN_LENGTH} caractères au moins)", type="password",
                             autocomplete="new-password",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, feedback, state
+from components import data, feedback, inputs, state, tables
 from pilotage.password_policy import MIN_LENGTH
 from pilotage.passwords import generate_password
 from pilotage.permissions import ROLE_LABELS, ROLES
@@ -21,7 +21,7 @@ def render() -> None:
                "et journal d'audit. L'adresse électronique permet la connexion par un service d'identité (SSO).")
     users = data.read(account_queries.list_users)
     hoods = _neighbourhood_options()
-    st.dataframe(_users_table(users), hide_index=True, use_container_width=True)
+    tables.dataframe(_users_table(users), hide_index=True, use_container_width=True)
     create, edit = st.tabs(["Créer un compte", "Modifier un compte"])
     with create:
         _create_form(hoods)
@@ -56,20 +56,20 @@ EDIT_PLACE = "account_edit"
 def _scope_inputs(key: str, hoods: dict[int, str], all_default=False, ids_default=()) -> tuple[bool, list[int]]:
     all_hoods = st.checkbox("Tous les quartiers", value=all_default, key=f"{key}_all",
                             help="Pour un contributeur : modifier les données de tous les quartiers.")
-    ids = st.multiselect("Quartiers (si pas tous)", options=list(hoods), default=list(ids_default),
-                         format_func=hoods.get, key=f"{key}_ids", placeholder="Choisir des quartiers",
-                         help="Contributeur : les quartiers qu'il modifie. Lecteur : les quartiers qu'il suit (la "
-                              "connexion l'amène sur le premier).")
+    ids = inputs.multiselect("Quartiers (si pas tous)", options=list(hoods), default=list(ids_default),
+                             format_func=hoods.get, key=f"{key}_ids", placeholder="Choisir des quartiers",
+                             help="Contributeur : les quartiers qu'il modifie. Lecteur : les quartiers qu'il suit (la "
+                             "connexion l'amène sur le premier).")
     return all_hoods, ids
 
 
 def _create_form(hoods: dict[int, str]) -> None:
-    with st.form("pilotage_create_user", clear_on_submit=True):
+    with inputs.form("pilotage_create_user", clear_on_submit=True):
         username = st.text_input("Identifiant", help="3 à 40 caractères : minuscules, chiffres, . _ -")
         display_name = st.text_input("Nom affiché")
         email = st.text_input("Adresse électronique (facultative)", help="Pour se connecter par un service "
                               "d'identité (ProConnect, Keycloak, Microsoft Entra ID).")
-        role = st.selectbox("Rôle", ROLES, format_func=ROLE_LABELS.get)
+        role = inputs.selectbox("Rôle", ROLES, format_func=ROLE_LABELS.get)
         password = st.text_input(f"Mot de passe (au moins {MIN_LENGTH} caractères ; vide : généré)",
                                  type="password", autocomplete="new-password")
         all_hoods, ids = _scope_inputs("create", hoods)
@@ -93,12 +93,12 @@ def _edit_form(users: pd.DataFrame, hoods: dict[int, str]) -> None:
     if users.empty:
         return
     options = {int(u.id): f"{u.username} — {u.display_name}" for u in users.itertuples()}
-    user_id = st.selectbox("Compte", list(options), format_func=options.get, key="pilotage_edit_user")
+    user_id = inputs.selectbox("Compte", list(options), format_func=options.get, key="pilotage_edit_user")
     user = users.set_index("id").loc[user_id]
-    with st.form(f"pilotage_edit_user_{user_id}_{user.version}"):
+    with inputs.form(f"pilotage_edit_user_{user_id}_{user.version}"):
         display_name = st.text_input("Nom affiché", value=user.display_name)
         email = st.text_input("Adresse électronique (facultative)", value=user.email or "")
-        role = st.selectbox("Rôle", ROLES, index=ROLES.index(user.role), format_func=ROLE_LABELS.get)
+        role = inputs.selectbox("Rôle", ROLES, index=ROLES.index(user.role), format_func=ROLE_LABELS.get)
         active = st.checkbox("Compte actif", value=bool(user.active))
         all_hoods, ids = _scope_inputs(f"edit_{user_id}", hoods, bool(user.all_neighbourhoods),
                                        [i for i in user.neighbourhood_ids if i in hoods])

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from components import charts, data, feedback, layout, links, meeting_forms, state
+from components import charts, data, feedback, inputs, layout, links, meeting_forms, state, tables
 from components import governance as gov
 from pilotage import clock, exporters, followups
 from pilotage.formats import MEETING_KIND_LABELS, MEETING_STATUS_LABELS, format_date, plural
@@ -131,7 +131,7 @@ def _meeting_list(shown: pd.DataFrame) -> None:
         return
     table = gov.meetings_table(found)
     table.insert(0, "Fiche", [f"instance?id={int(i)}" for i in found["id"]])  # first: seen without scrolling
-    st.dataframe(table, hide_index=True, width="stretch", height=gov.table_height(len(table), 420),
+    tables.dataframe(table, hide_index=True, width="stretch", height=gov.table_height(len(table), 420),
                  column_config={"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche",
                                                                      width=120),
                                 "Intitulé": st.column_config.TextColumn(width="medium")})
@@ -180,8 +180,8 @@ def _planner(contract: ContractSummary, rhythm: queries.Cadence) -> None:
     if not allowed:
         return
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    index = left.selectbox("Revue à programmer", range(len(allowed)), key=state.PREFIX + "gov_plan",
-                           format_func=lambda i: f"{allowed[i][1]} — {format_date(allowed[i][2])}")
+    index = inputs.selectbox("Revue à programmer", range(len(allowed)), key=state.PREFIX + "gov_plan",
+                             format_func=lambda i: f"{allowed[i][1]} — {format_date(allowed[i][2])}", where=left)
     if right.button("Programmer", icon=":material/event_available:", width="stretch"):
         hood_id, _, date = allowed[index]
         meeting_forms.create_meeting(contract.id, scopes, kind="revue_projet", scope=(hood_id, None), date=date)
@@ -197,32 +197,36 @@ def _tracker(contract: ContractSummary, today: dt.date) -> None:
     decisions = data.read(queries.list_decisions, contract_id=contract.id, today=today, state=chosen_state,
                           owner_organisation_id=owner, neighbourhood_id=hood, meeting_kind=kind)
     st.caption(f"{plural(len(decisions), 'décision')} ; les suites en retard sont celles dont l'échéance est passée "
-               "et qui restent ouvertes. Sélectionnez une ligne pour ouvrir l'instance ou clore la suite.")
+               "et qui restent ouvertes. Choisissez le numéro d'une décision, sous le tableau, pour ouvrir son "
+               "instance ou clore la suite.")
     if decisions.empty:
         st.info("Aucune décision pour ces filtres.")
         return
-    event = st.dataframe(gov.decisions_table(decisions), hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key=state.PREFIX + "gov_tracker",
-                         column_config=gov.DECISION_COLUMNS, height=gov.table_height(len(decisions)))
-    if event.selection.rows:
-        _selected_decision(next(decisions.iloc[[event.selection.rows[0]]].itertuples()))
+    tables.wrapped_table(gov.numbered(gov.decisions_table(decisions)), wide=("Décision",),
+                         short=("N°", "Échéance"), label="Suivi des décisions")
+    labels = {i: gov.decision_choice(i, row) for i, row in enumerate(decisions.itertuples(), start=1)}
+    chosen = inputs.selectbox("Décision à ouvrir ou à clore", list(labels), index=None, format_func=labels.get,
+                              placeholder="Choisir le numéro d'une décision du tableau",
+                              key=state.PREFIX + "gov_tracker")
+    if chosen is not None:
+        _selected_decision(next(decisions.iloc[[chosen - 1]].itertuples()))
 
 
 def _tracker_filters(contract: ContractSummary, everything: pd.DataFrame):
     cols = st.columns(4)
-    chosen_state = cols[0].selectbox("État", list(TRACKER_STATES), format_func=TRACKER_STATES.get,
-                                     key=state.PREFIX + "gov_state")
+    chosen_state = inputs.selectbox("État", list(TRACKER_STATES), format_func=TRACKER_STATES.get,
+                                    key=state.PREFIX + "gov_state", where=cols[0])
     owners = everything.dropna(subset=["owner_organisation_id"]).drop_duplicates("owner_organisation_id")
     owner_names = {int(r.owner_organisation_id): r.owner for r in owners.sort_values("owner").itertuples()}
-    owner = cols[1].selectbox("Responsable", [None, *owner_names], format_func=lambda i: owner_names.get(i, "Tous"),
-                              key=state.PREFIX + "gov_owner")
+    owner = inputs.selectbox("Responsable", [None, *owner_names], format_func=lambda i: owner_names.get(i, "Tous"),
+                             key=state.PREFIX + "gov_owner", where=cols[1])
     hoods = data.read(contract_queries.list_neighbourhoods, contract_id=contract.id)
     hood_names = {int(r.id): r.name for r in hoods.itertuples()}
-    hood = cols[2].selectbox("Quartier", [None, *hood_names], format_func=lambda i: hood_names.get(i, "Tous"),
-                             key=state.PREFIX + "gov_hood")
+    hood = inputs.selectbox("Quartier", [None, *hood_names], format_func=lambda i: hood_names.get(i, "Tous"),
+                            key=state.PREFIX + "gov_hood", where=cols[2])
     kinds = [k for k in MEETING_KIND_LABELS if k in set(everything["meeting_kind"])]
-    kind = cols[3].selectbox("Instance", [None, *kinds], format_func=lambda k: gov.kind_label(k) if k else "Toutes",
-                             key=state.PREFIX + "gov_kind")
+    kind = inputs.selectbox("Instance", [None, *kinds], format_func=lambda k: gov.kind_label(k) if k else "Toutes",
+                            key=state.PREFIX + "gov_kind", where=cols[3])
     return chosen_state, owner, hood, kind
 
 

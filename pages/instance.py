@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, feedback, layout, links, meeting_forms, state
+from components import data, feedback, layout, links, meeting_forms, state, tables
 from components import governance as gov
 from pilotage import clock, exporters
 from pilotage.formats import format_date, plural
@@ -115,7 +115,7 @@ def _attendance(record: MeetingRecord) -> None:
     st.caption(f"{plural(present, 'organisation présente', 'organisations présentes')} sur "
                f"{plural(len(attendance), 'invitée')}.")
     words = {True: "✔ présente", False: "✖ absente"}
-    st.dataframe(pd.DataFrame({
+    tables.dataframe(pd.DataFrame({
         "Organisation": attendance["organisation"],
         "Invitée": attendance["invited"].map({True: "oui", False: "non"}),
         "Présence": attendance["present"].map(lambda v: words.get(v if not pd.isna(v) else None, "— non renseignée")),

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from components import data
+from components import data, inputs, tables
 from pilotage.formats import format_datetime
 from pilotage.queries import accounts as account_queries
 
@@ -28,18 +28,19 @@ def render() -> None:
     # Read afresh, not from the cache: sign-ins are journalled without a new data version (see audit.record).
     people, types = data.transact(account_queries.list_audit_facets)
     cols = st.columns(4)
-    person = cols[0].selectbox("Personne", [None, *people], format_func=lambda p: p or "Toutes")
-    object_type = cols[1].selectbox("Objet", [None, *types],
-                                    format_func=lambda t: "Tous" if t is None else OBJECT_LABELS.get(t, t))
-    since = cols[2].date_input("Du", value=None, format="DD/MM/YYYY")
-    until = cols[3].date_input("Au", value=None, format="DD/MM/YYYY")
+    person = inputs.selectbox("Personne", [None, *people], format_func=lambda p: p or "Toutes", where=cols[0])
+    object_type = inputs.selectbox("Objet", [None, *types],
+                                   format_func=lambda t: "Tous" if t is None else OBJECT_LABELS.get(t, t),
+                                    where=cols[1])
+    since = inputs.date_input("Du", value=None, where=cols[2])
+    until = inputs.date_input("Au", value=None, where=cols[3])
     events = data.transact(account_queries.list_audit_events, username=person, object_type=object_type,
                            since=since, until=until)
     st.caption(f"{len(events)} événement(s), les plus récents d'abord (500 au plus).")
     if events.empty:
         st.info("Aucun événement pour ces filtres.")
         return
-    st.dataframe(_table(events), hide_index=True, use_container_width=True)
+    tables.dataframe(_table(events), hide_index=True, use_container_width=True)
     with st.expander("Détail avant / après d'un événement"):
         index = st.number_input("Ligne", min_value=1, max_value=len(events), value=1, step=1)
         row = events.iloc[int(index) - 1]

@@ -9,7 +9,18 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from components import charts, data, layout, links, progress_matrix, progress_sheet, progress_views, state
+from components import (
+    charts,
+    data,
+    inputs,
+    layout,
+    links,
+    progress_matrix,
+    progress_sheet,
+    progress_views,
+    state,
+    tables,
+)
 from pilotage import clock
 from pilotage.commitments import collective_noun, commitments_text
 from pilotage.formats import format_date, format_percent
@@ -108,19 +119,20 @@ def _intro(states: pd.DataFrame, contract: ContractSummary) -> None:
 def _filters(states: pd.DataFrame, matrix: FrameworkMatrix, contract_id: int) -> Filters:
     cols = st.columns([3, 3, 3, 3, 2])
     key = f"pilotage_prio_{contract_id}_"
-    hoods = cols[0].multiselect("Quartier", list(dict.fromkeys(states["hood"])), key=key + "hood",
-                                placeholder="Tous")
+    hoods = inputs.multiselect("Quartier", list(dict.fromkeys(states["hood"])), key=key + "hood",
+                               placeholder="Tous", where=cols[0])
     programmes = dict(zip(states["programme_id"].astype(int), states["programme_name"], strict=True))
-    chosen = cols[1].multiselect("Programme", list(programmes), format_func=programmes.get, key=key + "programme",
-                                 placeholder="Tous")
+    chosen = inputs.multiselect("Programme", list(programmes), format_func=programmes.get, key=key + "programme",
+                                placeholder="Tous", where=cols[1])
     axes = matrix.columns.dropna(subset=["axis_code"]).drop_duplicates("axis_code")
     axis_labels = {r.axis_code: f"Axe {r.axis_code} — {r.axis_title}" for r in axes.itertuples()}
-    axis = cols[2].selectbox("Axe du socle commun", [None, *axis_labels], key=key + "axis",
-                             format_func=lambda a: "Tous" if a is None else axis_labels[a])
+    axis = inputs.selectbox("Axe du socle commun", [None, *axis_labels], key=key + "axis",
+                            format_func=lambda a: "Tous" if a is None else axis_labels[a], where=cols[2])
     weather_options = [*WEATHERS, NO_WEATHER]
-    weathers = cols[3].multiselect("Météo", weather_options, key=key + "weather", placeholder="Toutes",
-                                   format_func=lambda w: weather_text(None if w == NO_WEATHER else w))
-    freshness = cols[4].selectbox("Fraîcheur", list(FRESHNESS), format_func=FRESHNESS.get, key=key + "fresh")
+    weathers = inputs.multiselect("Météo", weather_options, key=key + "weather", placeholder="Toutes",
+                                  format_func=lambda w: weather_text(None if w == NO_WEATHER else w), where=cols[3])
+    freshness = inputs.selectbox("Fraîcheur", list(FRESHNESS), format_func=FRESHNESS.get, key=key + "fresh",
+                                 where=cols[4])
     return Filters(tuple(hoods), tuple(chosen), axis, tuple(weathers), freshness)
 
 
@@ -174,7 +186,7 @@ def _programmes_table(shown: pd.DataFrame) -> None:
              if r.progress_count else "—"}
             for pid, r in rolled.items()]
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+        tables.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
 
 
 def _matrix_columns(matrix: FrameworkMatrix, filters: Filters) -> pd.DataFrame:
@@ -213,10 +225,10 @@ def _cell_detail(shown, matrix: FrameworkMatrix, columns: pd.DataFrame, hoods: l
     labels = {ALL: "Tous les objectifs"} | {
         r.key: f"{r.code} {r.title}" if r.key.startswith("objectif-") else r.label for r in columns.itertuples()}
     left, right = st.columns(2)
-    hood = left.selectbox("Quartier de la case", [ALL, *hoods], key=f"pilotage_prio_cell_hood_{contract.id}",
-                          format_func=lambda h: "Tous les quartiers" if h == ALL else h)
-    column = right.selectbox("Objectif de la case", list(labels), format_func=labels.get,
-                             key=f"pilotage_prio_cell_col_{contract.id}")
+    hood = inputs.selectbox("Quartier de la case", [ALL, *hoods], key=f"pilotage_prio_cell_hood_{contract.id}",
+                            format_func=lambda h: "Tous les quartiers" if h == ALL else h, where=left)
+    column = inputs.selectbox("Objectif de la case", list(labels), format_func=labels.get,
+                              key=f"pilotage_prio_cell_col_{contract.id}", where=right)
     linked = matrix.links.groupby("priority_id")["key"].apply(set).to_dict()
     keep = [(hood in (ALL, r.hood)) and (column == ALL or column in linked.get(int(r.priority_id), {UNLINKED_KEY}))
             for r in shown.itertuples()]
@@ -243,16 +255,15 @@ def _priority_table(rows: pd.DataFrame) -> pd.DataFrame:
         "N°": [progress_views.number_of(r) for r in rows.itertuples()],
         "Priorité": rows["text"],
         "Avancement": [format_percent(p, 0) if p is not None else "—" for p in rows["progress"]],
-        "Dernier point": [format_date(d) if isinstance(d, dt.date) else "—" for d in rows["recorded_on"]],
+        "Dernier point": [(format_date(d) if isinstance(d, dt.date) else "—") + (" · ⚠ illustratif" if flag else "")
+                          for d, flag in zip(rows["recorded_on"], rows["point_illustrative"], strict=True)],
         "Difficultés": [d if isinstance(d, str) else "" for d in rows["difficulties"]],
-        "Illustratif": ["⚠ oui" if flag else "non" for flag in rows["point_illustrative"]],
     })
 
 
 def _show_priorities(rows: pd.DataFrame) -> None:
-    st.dataframe(_priority_table(rows), hide_index=True, use_container_width=True,
-                 column_config={"Priorité": st.column_config.TextColumn(width="large"),
-                                "Difficultés": st.column_config.TextColumn(width="large")})
+    tables.wrapped_table(_priority_table(rows), wide=("Priorité", "Difficultés"), short=("N°",),
+                         label="Priorités")
 
 
 def _period(day: dt.date, today: dt.date) -> str:
@@ -281,7 +292,7 @@ def _trend(shown: pd.DataFrame, contract: ContractSummary, today: dt.date) -> No
         table = frame.pivot_table(index="period_order", columns="label", values="count", aggfunc="sum")
         table.index = [frame.drop_duplicates("period_order").set_index("period_order").loc[i, "period"]
                        for i in table.index]
-        st.dataframe(table[[label for label in labels if label in table.columns]], use_container_width=True)
+        tables.dataframe(table[[label for label in labels if label in table.columns]], use_container_width=True)
 
 
 def _attention(shown: pd.DataFrame) -> None:
@@ -307,8 +318,8 @@ def _follow(contract: ContractSummary) -> None:
     labels = {int(r.id): r.name + (f" — {r.neighbourhood_name}" if isinstance(r.neighbourhood_name, str)
                                    and r.neighbourhood_name not in r.name else "")
               for r in programmes.itertuples()}
-    chosen = st.selectbox("Programme à suivre", list(labels), format_func=labels.get,
-                          key=f"pilotage_prio_follow_{contract.id}")
+    chosen = inputs.selectbox("Programme à suivre", list(labels), format_func=labels.get,
+                              key=f"pilotage_prio_follow_{contract.id}")
     actor = state.current_actor()
     hood_id = programmes.set_index("id").loc[chosen, "neighbourhood_id"]
     if pd.notna(hood_id):

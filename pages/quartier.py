@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from components import data, layout, maps, portrait, programmes, progress_views, state, swot
+from components import data, inputs, layout, maps, portrait, programmes, progress_views, state, swot
 from pilotage.formats import KIND_LABELS, format_number
 from pilotage.queries import contracts as contract_queries
 from pilotage.queries import neighbourhoods as hood_queries
@@ -50,7 +50,7 @@ def _chosen_neighbourhood(contract) -> NeighbourhoodProfile | None:
         st.warning(f"Le quartier « {wanted} » n'existe pas dans ce contrat : choisissez-en un dans la liste.")
     key = f"pilotage_hood_{contract.slug}"
     on_change = state.bind_to_url(key, "q", slugs, slugs[0])
-    slug = st.sidebar.selectbox("Quartier", slugs, format_func=labels.get, key=key, on_change=on_change)
+    slug = inputs.selectbox("Quartier", slugs, format_func=labels.get, key=key, on_change=on_change, where=st.sidebar)
     return data.read(hood_queries.find_neighbourhood, slug=slug, contract_slug=contract.slug)
 
 

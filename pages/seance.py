@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, links, seance_controls, state
+from components import data, inputs, layout, links, seance_controls, state
 from components import governance as gov
 from components import seance as projection
 from pilotage import clock
@@ -69,8 +69,8 @@ def _picker() -> None:
     st.subheader("Toutes les instances")
     options = {int(r.id): f"{gov.when(r.date, r.start_time)} — {r.title} ({gov.meeting_status(r.status)})"
                for r in meetings.itertuples()}
-    chosen = st.selectbox("Instance à projeter", list(options), format_func=options.get,
-                          key=f"pilotage_seance_pick_{contract.id}")
+    chosen = inputs.selectbox("Instance à projeter", list(options), format_func=options.get,
+                              key=f"pilotage_seance_pick_{contract.id}")
     links.page_link("seance", "Ouvrir en mode séance", ":material/co_present:", id=str(chosen))
 
 

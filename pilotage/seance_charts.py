@@ -22,8 +22,8 @@ AREA_COLOURS = ("#1d4ed8", "#6b7280", "#9ca3af", "#d1d5db")
 
 def _spec(chart: alt.TopLevelMixin) -> str:
     chart = chart.configure(font=FONT).configure_axis(
-        labelFontSize=SIZE, titleFontSize=SIZE, labelColor=INK, titleColor=INK, labelLimit=520,
-    ).configure_legend(labelFontSize=SIZE, titleFontSize=SIZE, labelColor=INK, titleColor=INK, labelLimit=600,
+        labelFontSize=SIZE, titleFontSize=SIZE, labelColor=INK, titleColor=INK, labelLimit=0,
+    ).configure_legend(labelFontSize=SIZE, titleFontSize=SIZE, labelColor=INK, titleColor=INK, labelLimit=0,
                        symbolSize=320).configure_view(strokeWidth=0)
     return chart.to_json(indent=None)
 
@@ -60,7 +60,7 @@ def area_comparison(frame: pd.DataFrame, areas: list[str]) -> str:
     `frame`: label (indicator, short), area, value (number), shown (French formatted value)."""
     base = alt.Chart(frame).encode(
         y=alt.Y("label:N", title=None, sort=list(dict.fromkeys(frame["label"])),
-                axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=560)),
+                axis=alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=0)),
         yOffset=alt.YOffset("area:N", sort=areas),
         x=alt.X("value:Q", title="%", axis=alt.Axis(grid=False, tickCount=5), scale=alt.Scale(domainMin=0)),
     )
@@ -68,8 +68,10 @@ def area_comparison(frame: pd.DataFrame, areas: list[str]) -> str:
                        scale=alt.Scale(domain=areas, range=list(AREA_COLOURS[:len(areas)])))
     bars = base.mark_bar(height={"band": 0.9}).encode(color=colour)
     text = base.mark_text(align="left", dx=8, fontSize=SIZE - 2, color=INK).encode(text="shown:N")
-    height = max(HEIGHT, 46 * len(frame))
-    return _spec(alt.layer(bars, text).properties(width=WIDTH - 420, height=min(height, 420)))
+    # Each indicator's band holds its bars and every line of its label (34 px a line at this size).
+    bands = [max(46 * len(rows), 34 * (label.count("|") + 1) + 12)
+             for label, rows in frame.groupby("label", sort=False)]
+    return _spec(alt.layer(bars, text).properties(width=WIDTH - 420, height=max(HEIGHT, min(sum(bands), 620))))
 
 
 def neighbourhood_weather(frame: pd.DataFrame, hoods: list[str]) -> str:

@@ -12,7 +12,7 @@ from pilotage.formats import MEETING_KIND_LABELS, format_date, format_number, pl
 from pilotage.progress import STALE_ICON, WEATHER_ICONS, WEATHERS, ItemState, RollUp, roll_up, weather_text
 from pilotage.seance import STEP_TITLES, Change
 from pilotage.seance_quartier import PriorityFacts, changes, stale
-from pilotage.seance_slides import Figure, Item, Slide, Table, item_slides, shorten
+from pilotage.seance_slides import Figure, Item, Slide, Table, item_slides
 
 CADENCE_ROWS = 6
 CADENCE_YEARS = 3
@@ -139,7 +139,7 @@ def _cadence_rows(grid, picked: list[int], body_only: bool) -> list[tuple[str, .
     kind = SHORT_KINDS.get(grid.meeting_kind, MEETING_KIND_LABELS.get(grid.meeting_kind, grid.meeting_kind))
     rows = []
     for row in grid.rows:
-        body = shorten(grid.programme, 24) if grid.scope == "programme" else row.label
+        body = grid.programme if grid.scope == "programme" else row.label
         label = body if body_only else f"{kind} — {'contrat' if grid.scope == 'contract' else body}"
         rows.append((label, *(row.cells[i].label for i in picked)))
     return rows

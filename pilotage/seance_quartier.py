@@ -96,7 +96,7 @@ def _comparison_chart(chosen: list[pd.DataFrame], name: str) -> Slide | None:
         return None
     records, words = [], []
     for rows in percents:
-        label = "|".join(textwrap.wrap(rows["label"].iloc[0], 26)[:3])
+        label = "|".join(textwrap.wrap(rows["label"].iloc[0], 26))  # every line: the whole label is read
         valued = rows[rows["value"].notna()].drop_duplicates("area")
         for r in valued.itertuples():
             records.append((label, r.area, float(r.value), format_percent(r.value, int(r.decimals))))
@@ -121,7 +121,7 @@ def ffom_slides(analysis, items: pd.DataFrame) -> list[Slide]:
     slides = []
     for code, label in QUADRANTS:
         rows = items[items["quadrant"] == code]
-        listed = [Item("", shorten(r.text, 200)) for r in rows.itertuples()]
+        listed = [Item("", clean(r.text) or "") for r in rows.itertuples()]
         slides += item_slides("ffom", f"{label} ({len(rows)})", listed, subtitle=version, note=note,
                               empty=f"Aucun élément dans « {label} ».")
     return slides
@@ -162,7 +162,7 @@ def priority_item(row, change: Change, facts: PriorityFacts) -> Item:
     if stale(change, facts):
         parts.append(f"{STALE_ICON} {STALE_LABEL.lower()}")
     tone = f"w-{change.weather}" if change.weather else "w-none"
-    return Item(weather_text(change.weather), f"{number}. {shorten(row.text, 150)}", " · ".join(parts), tone,
+    return Item(weather_text(change.weather), f"{number}. {' '.join(row.text.split())}", " · ".join(parts), tone,
                 _progress_text(change), int(row.priority_id))
 
 

@@ -28,7 +28,7 @@ CHARS_PER_WIDE_LINE = 80  # of the main text when there is no state column
 CHARS_PER_DETAIL_LINE = 84
 CHARS_PER_NOTE_LINE, NOTE_LINE = 140, 0.7  # a footnote line, in lines of main text
 CHARS_PER_SUBTITLE_LINE, SUBTITLE_LINE = 72, 0.8
-TEXT_LIMIT = 170  # longer texts are shortened on screen (the full text stays on the meeting sheet)
+TEXT_LIMIT = 170  # longer titles are shortened on screen; priorities and decisions are shown whole
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def decision_item(row, with_meeting: bool = False) -> Item:
     if with_meeting:
         parts.append(f"{MEETING_KIND_LABELS.get(row.meeting_kind, row.meeting_kind).lower()} du "
                      f"{format_date(row.meeting_date)}")
-    return Item(state_label(row.state), shorten(row.text), " · ".join(parts), STATE_TONES.get(row.state, ""),
+    return Item(state_label(row.state), " ".join(row.text.split()), " · ".join(parts), STATE_TONES.get(row.state, ""),
                 key=int(row.id))
 
 

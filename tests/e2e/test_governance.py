@@ -74,7 +74,7 @@ def test_a_contributor_creates_a_meeting_records_a_decision_and_sees_it_in_the_t
     page.get_by_role("tab", name="Suivi des décisions").click()
     choose(page, page, "Quartier", "Planoise")
     settled(page)
-    tracker = page.get_by_test_id("stDataFrame").filter(has_text="Décision")
+    tracker = page.get_by_role("table", name="Suivi des décisions")
     expect(tracker).to_contain_text(DECISION)
     expect(tracker).to_contain_text("○ ouverte")
     page.screenshot(path=artifacts / "gouvernance-tracker-1280x720.png")

@@ -207,7 +207,7 @@ def test_a_planoise_revue_projected_with_live_capture_and_its_pack(start_server,
     expect(heading(page, "Gouvernance")).to_be_visible()
     settled(page)
     page.get_by_role("tab", name="Suivi des décisions").click()
-    tracker = page.get_by_test_id("stDataFrame").filter(has_text="Décision")
+    tracker = page.get_by_role("table", name="Suivi des décisions")
     # in the decisions tracker
     expect(tracker).to_contain_text("Organiser une marche exploratoire")
     assert "Traceback" not in server.log()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -151,3 +153,39 @@ def visit(at: AppTest, url_path: str, **query: str) -> AppTest:
     open_page(at, url_path)
     fail_on_exception(at, f"/{url_path}?{query}:")
     return at
+
+
+class _TableReader(HTMLParser):
+    """The tables of an HTML text (components/tables.py): each a header row and its body rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[tuple[str, list[list[str]]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append((dict(attrs).get("aria-label") or "", []))
+        elif tag == "tr" and self.tables:
+            self.tables[-1][1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][1][-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(at: AppTest, label: str | None = None) -> list[pd.DataFrame]:
+    """The HTML tables the last run drew (st.html), as frames of their cell texts; only those named `label`
+    (their aria-label) when given."""
+    reader = _TableReader()
+    for element in at.html:
+        reader.feed(str(element.value))
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for name, rows in reader.tables
+            if rows and (label is None or name == label)]

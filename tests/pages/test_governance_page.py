@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from apptest_support import fail_on_exception, headings, open_page, start, texts
+from apptest_support import fail_on_exception, headings, html_tables, open_page, start, texts
 from sqlalchemy import select
 
 from pilotage.db import session_scope
@@ -58,7 +58,7 @@ def test_the_governance_page_shows_calendar_cadence_and_tracker_to_a_reader(acto
     revues = next(df.value for df in at.dataframe if "Orchamps-Palente" in df.value.index)
     assert revues.loc["Orchamps-Palente", "2025"] == "✘ 1/2 manquant"
     assert revues.loc["Montrapon", "2025"] == "✔ 2/2 conforme"
-    tracker = next(df.value for df in at.dataframe if "Décision" in getattr(df.value, "columns", []))
+    tracker = html_tables(at, "Suivi des décisions")[0]
     assert tracker.iloc[0]["État"] == "⚠ en retard"
     assert {m.label for m in at.metric} == {"○ ouverte", "⚠ en retard", "✔ faite", "✖ abandonnée"}
 
@@ -68,8 +68,21 @@ def test_the_tracker_filters_by_state(actors):
     at.selectbox(key="pilotage_gov_state").select("faite").run()
 
     fail_on_exception(at)
-    tracker = next(df.value for df in at.dataframe if "Décision" in getattr(df.value, "columns", []))
-    assert set(tracker["État"]) == {"✔ faite"}
+    tracker = html_tables(at, "Suivi des décisions")[0]
+    assert {state.split(" le ")[0] for state in tracker["État"]} == {"✔ faite"}
+
+
+def test_a_decision_of_the_tracker_opens_by_its_number(actors):
+    at = open_page(start(actors["lecteur"]), "gouvernance")
+    first = html_tables(at, "Suivi des décisions")[0].iloc[0]
+    selector = at.selectbox(key="pilotage_gov_tracker")
+    assert selector.value is None and selector.options[0].startswith("n° 1 — ⚠ en retard")
+    selector.select(1).run()
+
+    fail_on_exception(at)
+    assert first["N°"] == "1"
+    text = first["Décision"].split(" : ", 1)[1]
+    assert any(text in m.value.replace("\\", "") for m in at.markdown), "the whole text, once chosen"
 
 
 def test_a_contributor_may_create_meetings_of_their_neighbourhood_only(actors):

@@ -98,7 +98,9 @@ def test_choosing_grand_belfort_in_the_sidebar_shows_its_five_qpv(actors):
     fail_on_exception(at)
     assert BELFORT_CONTRACT in headings(at)
     assert at.query_params["contrat"] == BELFORT_SLUG
-    assert selected_label(widget(at.sidebar.selectbox, "Contrat")) == belfort
+    assert selected_label(widget(at.sidebar.selectbox, "Contrat")) == belfort == "2015-2020 · Grand Belfort…"
+    below = [c.value.replace("\\", "") for c in at.sidebar.caption]
+    assert f"{BELFORT_CONTRACT} (terminé)" in below, "the full name below"
     shown = texts(at)
     assert all(name in shown for name in BELFORT_QPV)
     assert not any(name in shown for name in GBM_NEIGHBOURHOODS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from apptest_support import fail_on_exception, headings, open_page, start, texts
+from apptest_support import fail_on_exception, headings, html_tables, open_page, start, texts
 from sqlalchemy import select
 
 from pilotage.db import session_scope
@@ -69,7 +69,7 @@ def test_a_reader_sees_the_state_the_matrix_the_trend_and_the_late_items(actors)
 
 def test_the_late_list_puts_compromised_priorities_first(actors):
     at = run(actors["lecteur"])
-    late = next(d.value for d in at.dataframe if "Fraîcheur" in d.value.columns and len(d.value) < 94)
+    late = next(t for t in html_tables(at, "Priorités") if len(t) < 94)
     meteo = list(late["Météo"])
     assert meteo[:7] == ["⚡ Compromis"] * 7
     assert set(meteo[7:]) <= {"☁ Atteignable", "☂ Appui nécessaire", "☀ Sécurisé"}
@@ -104,7 +104,7 @@ def test_cell_selector_lists_the_priorities_behind_a_cell(actors):
     next(s for s in at.selectbox if s.label == "Objectif de la case").set_value("objectif-1.1").run()
     fail_on_exception(at)
     assert "6 priorité(s)." in [c.value for c in at.caption]
-    cell = next(d.value for d in at.dataframe if "Fraîcheur" in d.value.columns and len(d.value) == 6)
+    cell = next(t for t in html_tables(at, "Priorités") if len(t) == 6)
     assert set(cell["Quartier"]) == {"Orchamps-Palente"}
 
 
