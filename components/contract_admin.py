@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, links, state
+from components import data, inputs, layout, links, state
 from pilotage import clock
 from pilotage.contract_labels import (
     AREA_KIND_LABELS,
@@ -90,9 +90,9 @@ def _contract_inputs(prefix: str, detail: ContractDetail | None) -> dict:
                                     value=detail.end_year if detail else 2030, key=prefix + "end")
     status = cols[2].selectbox("Statut", STATUSES, format_func=CONTRACT_STATUS_LABELS.get, key=prefix + "status",
                                index=STATUSES.index(detail.status) if detail and detail.status in STATUSES else 0)
-    signed_on = cols[3].date_input("Signé le (facultatif)", value=detail.signed_on if detail else None,
-                                   min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31),
-                                   format="DD/MM/YYYY", key=prefix + "signed")
+    signed_on = inputs.date_input("Signé le (facultatif)", value=detail.signed_on if detail else None,
+                                  min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31),
+                                  key=prefix + "signed", where=cols[3])
     summary = st.text_area("Résumé (facultatif)", value=(detail.summary or "") if detail else "",
                            key=prefix + "summary", help="Une phrase sur ce qu'est ce contrat, en tête de la Vue "
                                                         "d'ensemble.")
@@ -112,7 +112,7 @@ def _contract_inputs(prefix: str, detail: ContractDetail | None) -> dict:
 
 def create_form(actor: Actor) -> None:
     round_ = state.get("contracts_create_round", 0)
-    with st.form(f"{KEY}create_{round_}"):
+    with inputs.form(f"{KEY}create_{round_}"):
         fields = _contract_inputs(f"{KEY}new{round_}_", None)
         submitted = st.form_submit_button("Créer le contrat", type="primary")
     if submitted:
@@ -163,7 +163,7 @@ def edit(rows: pd.DataFrame, actor: Actor) -> None:
 
 def _identity_form(detail: ContractDetail, actor: Actor) -> None:
     prefix = f"{KEY}edit{detail.id}v{detail.version}_"
-    with st.form(prefix + "form"):
+    with inputs.form(prefix + "form"):
         fields = _contract_inputs(prefix, detail)
         saved = st.form_submit_button("Enregistrer le contrat", type="primary")
     if saved:

@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
+from components import data, layout, state, uploads
 from pilotage.errors import PilotageError
 from pilotage.formats import format_number, plural
 from pilotage.permissions import Actor
@@ -47,9 +47,9 @@ def render(contract: ContractSummary | None, actor: Actor) -> None:
     with right:
         st.download_button("Télécharger le modèle vierge", _template(), file_name="classeur-modele-vierge.xlsx",
                            mime=XLSX, key=KEY + "template", icon=":material/description:", on_click="ignore")
-    upload = st.file_uploader(f"Classeur à importer (.xlsx ; {MAX_UPLOAD_BYTES // 2**20} Mo au plus)", type=["xlsx"],
-                              max_upload_size=MAX_UPLOAD_BYTES // 2**20,
-                              key=f"{KEY}file_{state.get('workbook_round', 0)}")
+    upload = uploads.file_upload(f"Classeur à importer (.xlsx ; {MAX_UPLOAD_BYTES // 2**20} Mo au plus)",
+                                 extensions=("xlsx",), max_mb=MAX_UPLOAD_BYTES / uploads.MEGABYTE,
+                                 key=f"{KEY}file_{state.get('workbook_round', 0)}")
     if upload is None:
         return
     content = upload.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, facility_import, feedback, layout, state
+from components import data, facility_import, feedback, inputs, layout, state
 from components.maps import FACILITY_KIND_LABELS
 from pilotage.formats import format_number
 from pilotage.permissions import Actor
@@ -68,7 +68,7 @@ def _fields_inputs(prefix: str, names: dict[int, str], row: pd.Series | None = N
     address = st.text_input("Adresse", value=(row["address"] or "") if row is not None else "", key=prefix + "address")
     commune = st.text_input("Commune (celle du quartier si vide)", value=(row["commune"] or "") if row is not None
                             else "", key=prefix + "commune")
-    hoods = st.multiselect("Quartiers desservis", list(names), format_func=names.get, key=prefix + "hoods",
+    hoods = inputs.multiselect("Quartiers desservis", list(names), format_func=names.get, key=prefix + "hoods",
                            default=[i for i in (row["neighbourhood_ids"] if row is not None else ()) if i in names])
     has_position = row is not None and not pd.isna(row["longitude"])
     cols = st.columns(2)
@@ -82,7 +82,7 @@ def _fields_inputs(prefix: str, names: dict[int, str], row: pd.Series | None = N
 
 def _new_form(contract: ContractSummary, actor: Actor, names: dict[int, str]) -> None:
     round_number = state.get("facility_new_round", 0)
-    with st.form(f"{KEY}new_{round_number}"):
+    with inputs.form(f"{KEY}new_{round_number}"):
         fields = _fields_inputs(f"{KEY}new_{round_number}_", names)
         if st.form_submit_button("Ajouter l'équipement", type="primary"):
             ok, _ = data.write(facility_services.create_facility, actor, contract_id=contract.id, fields=fields)
@@ -100,7 +100,7 @@ def _edit_form(actor: Actor, facilities: pd.DataFrame, names: dict[int, str]) ->
     chosen = st.selectbox("Équipement", list(labels), format_func=labels.get, key=KEY + "chosen")
     row = facilities.set_index("id").loc[chosen]
     version = int(row["version"])
-    with st.form(f"{KEY}edit_{chosen}_{version}"):
+    with inputs.form(f"{KEY}edit_{chosen}_{version}"):
         fields = _fields_inputs(f"{KEY}edit_{chosen}_{version}_", names, row)
         if st.form_submit_button("Enregistrer l'équipement", type="primary"):
             ok, _ = data.write(facility_services.update_facility, actor, chosen, expected_version=version,

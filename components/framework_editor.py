@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state, table_import
+from components import data, inputs, layout, state, table_import
 from pilotage.formats import plural
 from pilotage.permissions import Actor
 from pilotage.programmes import DEFAULT_LEVELS, MAX_DEPTH
@@ -97,7 +97,7 @@ def _add_form(contract: ContractSummary, actor: Actor, tree: pd.DataFrame) -> No
     parent_id = st.selectbox("Élément parent", list(labels), format_func=labels.get, key=KEY + "parent")
     depth = 0 if parent_id == TOP else int(parents[parents["id"] == parent_id]["depth"].iloc[0]) + 1
     level = _sibling_level(tree, parent_id) or DEFAULT_LEVELS[depth]
-    with st.form(KEY + "add_form", clear_on_submit=True):
+    with inputs.form(KEY + "add_form", clear_on_submit=True):
         cols = st.columns([1, 1, 3])
         code = cols[0].text_input("Code", value=_suggested_code(tree, parent_id))
         level = cols[1].text_input("Niveau", value=level)
@@ -125,7 +125,7 @@ def _edit(actor: Actor, tree: pd.DataFrame) -> None:
     current_parent = TOP if pd.isna(node.parent_id) else int(node.parent_id)
     parents = {TOP: "— Aucun : c'est un axe —", **{int(r.id): _node_label(r) for r in tree.itertuples()
                                                  if int(r.id) != node_id and not r.archived}}
-    with st.form(KEY + f"edit_form_{node_id}_{version}"):
+    with inputs.form(KEY + f"edit_form_{node_id}_{version}"):
         cols = st.columns([1, 1, 3])
         code = cols[0].text_input("Code", value=node.code)
         level = cols[1].text_input("Niveau", value=node.level)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, feedback, layout, state
+from components import data, feedback, inputs, layout, state
 from pilotage.formats import format_number, format_value
 from pilotage.indicator_import import MAX_DECIMALS
 from pilotage.permissions import Actor
@@ -44,7 +44,7 @@ def render(contract: ContractSummary, actor: Actor) -> None:
 
 
 def _indicator_form(actor: Actor, indicator_id: int, row: pd.Series) -> None:
-    with st.form(f"{KEY}indicator_{indicator_id}_{row['version']}"):
+    with inputs.form(f"{KEY}indicator_{indicator_id}_{row['version']}"):
         st.markdown(f"**Indicateur** `{layout.escape_markdown(row['code'])}`")
         label = st.text_input("Libellé", value=row["label"])
         theme = st.text_input("Thème", value=row["theme"])
@@ -71,7 +71,7 @@ def _value_form(actor: Actor, indicator_id: int, indicator: pd.Series) -> None:
               + (" (illustratif)" if v.illustrative else "") for v in values.itertuples()}
     chosen = st.selectbox("Valeur à corriger", list(labels), format_func=labels.get, key=KEY + f"value_{indicator_id}")
     value = values.set_index("id").loc[chosen]
-    with st.form(f"{KEY}value_{chosen}_{value['version']}"):
+    with inputs.form(f"{KEY}value_{chosen}_{value['version']}"):
         number = st.number_input(f"Valeur ({indicator['unit'] or 'sans unité'})", value=float(value["value"]),
                                  step=10.0 ** -decimals if decimals else 1.0, format=f"%.{max(decimals, 0)}f")
         year = st.text_input("Année", value=value["year"], help="2021, 2019-2020 ou « au 01/01/2021 ».")

@@ -7,7 +7,7 @@ import zlib
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state, table_upload
+from components import data, inputs, layout, state, table_upload
 from pilotage.figures import CellError, Missing, parse_number
 from pilotage.formats import format_number, plural
 from pilotage.indicator_import import (
@@ -113,7 +113,8 @@ def _choose_mapping(table: TableFile) -> Mapping:
     if layout_choice == WIDE:
         candidates = [c for c in columns if c not in taken]
         default = [c for c in _numeric_columns(table) if c not in taken]
-        values = st.multiselect("Colonnes d'indicateurs à importer", candidates, default=default, key=KEY + "values")
+        values = inputs.multiselect("Colonnes d'indicateurs à importer", candidates, default=default,
+                                    key=KEY + "values")
         return Mapping(key=key, values=tuple(values), year=year, fixed_year=fixed_year, unit=unit, detail=detail,
                        gaps_allowed=gaps, other_places_skipped=others)
     cols = st.columns(2)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
-from pilotage.boundary_files import MAX_FILE_BYTES, MEGABYTE
+from components import data, inputs, layout, state, uploads
+from pilotage.boundary_files import MAX_FILE_BYTES
 from pilotage.formats import KIND_LABELS, format_number
 from pilotage.permissions import Actor
 from pilotage.queries import contract_admin as admin_queries
@@ -79,8 +79,9 @@ def _fields(prefix: str, row=None) -> dict:
     identity = st.text_area("Identité du quartier (facultatif)",
                             value=(row.identity or "") if row is not None else "", key=prefix + "identity",
                             help="Quelques lignes qui présentent le quartier, en tête de sa page.")
-    contour = st.file_uploader("Contour (facultatif) : un GeoJSON ou un shapefile zippé d'une seule entité",
-                               type=CONTOUR_TYPES, max_upload_size=MAX_FILE_BYTES // MEGABYTE, key=prefix + "contour")
+    contour = uploads.file_upload("Contour (facultatif) : un GeoJSON ou un shapefile zippé d'une seule entité",
+                                  extensions=CONTOUR_TYPES, max_mb=MAX_FILE_BYTES / uploads.MEGABYTE,
+                                  key=prefix + "contour")
     return {"name": name, "commune": commune, "kind": kind, "official_code": code,
             "population": int(population) if population is not None else None, "population_year": year,
             "population_source": source, "identity": identity,
@@ -91,7 +92,7 @@ def _fields(prefix: str, row=None) -> dict:
 def create_form(contract: ContractDetail, actor: Actor) -> None:
     st.markdown("Un quartier fragile ou en veille se crée par son nom et sa commune ; son contour est facultatif.")
     round_ = state.get("hoods_create_round", 0)
-    with st.form(f"{KEY}create_{round_}"):
+    with inputs.form(f"{KEY}create_{round_}"):
         fields = _fields(f"{KEY}new{round_}_")
         submitted = st.form_submit_button("Ajouter le quartier", type="primary")
     if submitted:
@@ -108,7 +109,7 @@ def edit(hoods: pd.DataFrame, actor: Actor) -> None:
     hood_id = st.selectbox("Quartier à modifier", list(options), format_func=options.get, key=KEY + "edited")
     row = next(r for r in hoods.itertuples() if int(r.id) == hood_id)
     prefix = f"{KEY}edit{hood_id}v{row.version}_"
-    with st.form(prefix + "form"):
+    with inputs.form(prefix + "form"):
         fields = _fields(prefix, row)
         saved = st.form_submit_button("Enregistrer le quartier", type="primary")
     if saved:

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state, table_import
+from components import data, inputs, layout, state, table_import
 from components.programmes import former_texts_html
 from pilotage.formats import plural
 from pilotage.permissions import EDIT, Actor, can
@@ -85,7 +85,7 @@ def _programme_form(contract: ContractSummary, actor: Actor, hood_names: dict[in
         return
     current_hood = WHOLE_CONTRACT if new or pd.isna(programme.neighbourhood_id) else int(programme.neighbourhood_id)
     kinds = list(PROGRAMME_KINDS)
-    with st.form(KEY + ("new_form" if new else f"edit_form_{int(programme.id)}"), clear_on_submit=new):
+    with inputs.form(KEY + ("new_form" if new else f"edit_form_{int(programme.id)}"), clear_on_submit=new):
         name = st.text_input("Nom", value="" if new else programme.name)
         cols = st.columns(3)
         kind = cols[0].selectbox("Type", kinds, format_func=PROGRAMME_KINDS.get,
@@ -93,7 +93,7 @@ def _programme_form(contract: ContractSummary, actor: Actor, hood_names: dict[in
         hood = cols[1].selectbox("Quartier", list(options), format_func=options.get,
                                  index=list(options).index(current_hood) if current_hood in options else 0)
         adopted = None if new or pd.isna(programme.adopted_on) else programme.adopted_on
-        adopted_on = cols[2].date_input("Adopté le", value=adopted, format="DD/MM/YYYY")
+        adopted_on = inputs.date_input("Adopté le", value=adopted, where=cols[2])
         title = st.text_input("Titre (tel qu'imprimé)", value="" if new or not programme.title else programme.title)
         if st.form_submit_button("Créer le programme" if new else "Enregistrer", type="primary"):
             values = {"kind": kind, "name": name, "neighbourhood_id": None if hood == WHOLE_CONTRACT else hood,
@@ -191,13 +191,13 @@ def _edit_priority(actor: Actor, priorities: pd.DataFrame, tree: pd.DataFrame, h
     row = priorities[priorities["id"] == priority_id].iloc[0]
     version, linked = int(row.version), [int(i) for i in row.framework_ids]
     options = _node_options(tree, linked)
-    with st.form(KEY + f"priority_form_{priority_id}_{version}"):
+    with inputs.form(KEY + f"priority_form_{priority_id}_{version}"):
         text = st.text_area("Texte", value=row.text, height=90,
                             help="Une nouvelle formulation garde la priorité, ses points et ses liens ; l'ancienne "
                                  "reste affichée avec la date et l'auteur du changement.")
         number = st.text_input("Numéro", value=row.number if isinstance(row.number, str) else "")
         heading = _heading_input(headings, row.heading if isinstance(row.heading, str) else None, KEY + "heading")
-        nodes = st.multiselect("Rattachement au socle commun", list(options), default=linked,
+        nodes = inputs.multiselect("Rattachement au socle commun", list(options), default=linked,
                                format_func=options.get)
         if st.form_submit_button("Enregistrer", type="primary"):
             ok, _ = data.write(programme_services.update_priority, actor, priority_id, expected_version=version,
@@ -228,11 +228,11 @@ def _priority_actions(actor: Actor, row, priority_id: int, version: int) -> None
 
 def _add_priority(actor: Actor, programme_id: int, tree: pd.DataFrame, headings: list[str]) -> None:
     options = _node_options(tree, [])
-    with st.form(KEY + f"add_form_{programme_id}", clear_on_submit=True):
+    with inputs.form(KEY + f"add_form_{programme_id}", clear_on_submit=True):
         text = st.text_area("Texte de la priorité", height=90)
         number = st.text_input("Numéro (facultatif)")
         heading = _heading_input(headings, headings[-1] if headings else None, KEY + "add_heading")
-        nodes = st.multiselect("Rattachement au socle commun", list(options), format_func=options.get)
+        nodes = inputs.multiselect("Rattachement au socle commun", list(options), format_func=options.get)
         if st.form_submit_button("Ajouter la priorité", type="primary"):
             ok, _ = data.write(programme_services.create_priority, actor, programme_id=programme_id, text=text,
                                heading=heading, number=number, framework_node_ids=nodes)
@@ -246,7 +246,7 @@ def _rename_heading(actor: Actor, programme_id: int, priorities: pd.DataFrame, h
     if not named:
         st.caption("Ce programme n'a pas de rubrique.")
         return
-    with st.form(KEY + f"rename_form_{programme_id}"):
+    with inputs.form(KEY + f"rename_form_{programme_id}"):
         heading = st.selectbox("Rubrique", named)
         new_heading = st.text_input("Nouveau nom")
         if st.form_submit_button("Renommer", type="primary"):

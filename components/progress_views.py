@@ -151,7 +151,8 @@ def render_programme_progress(programme_id: int, actor: Actor | None, open_first
 
 def heading_label(heading: str, rows: pd.DataFrame, noun: str) -> str:
     """An expander's label: the heading, then its count and météo ('… — ☁ Atteignable — 3 priorités …')."""
-    return f"**{layout.escape_markdown(heading)}** — {roll_up(item_states(rows)).summary(noun, stale_months=_months(rows))}"
+    summary = roll_up(item_states(rows)).summary(noun, stale_months=_months(rows))
+    return f"**{layout.escape_markdown(heading)}** — {summary}"
 
 
 def _priorities(rows: pd.DataFrame, points: pd.DataFrame, editable: bool, programme) -> None:

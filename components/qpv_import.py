@@ -6,10 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
+from components import data, inputs, layout, state, uploads
 from pilotage.boundary_files import (
     MAX_FILE_BYTES,
-    MEGABYTE,
     BoundaryFile,
     BoundaryFileError,
     check_file_size,
@@ -49,11 +48,11 @@ def _catalogue(filename: str, content: bytes, columns: QpvColumns) -> QpvCatalog
 def render(contract: ContractDetail, actor: Actor) -> None:
     st.markdown(EXPLANATION)
     _show_report()
-    upload = st.file_uploader(f"Fichier des QPV (GeoJSON, ou shapefile zippé ; {megabytes(MAX_FILE_BYTES)} au plus)",
-                              type=ACCEPTED, max_upload_size=MAX_FILE_BYTES // MEGABYTE,
-                              key=f"{KEY}file_{state.get('qpv_round', 0)}",
-                              help="Extensions acceptées : .geojson, .json, .zip (shapefile zippé : .shp, .shx, "
-                                   ".dbf, et de préférence .prj et .cpg).")
+    upload = uploads.file_upload(f"Fichier des QPV (GeoJSON, ou shapefile zippé ; {megabytes(MAX_FILE_BYTES)} au plus)",
+                                 extensions=ACCEPTED, max_mb=MAX_FILE_BYTES / uploads.MEGABYTE,
+                                 key=f"{KEY}file_{state.get('qpv_round', 0)}",
+                                 help="Extensions acceptées : .geojson, .json, .zip (shapefile zippé : .shp, .shx, "
+                                      ".dbf, et de préférence .prj et .cpg).")
     if upload is None:
         return
     try:
@@ -102,12 +101,12 @@ def _filter(catalogue: QpvCatalogue, contract: ContractDetail) -> list[QpvEntry]
     departements = catalogue.departements()
     own = [code for code, _ in contract.communes if code in communes]
     cols = st.columns(2)
-    chosen_departements = cols[0].multiselect(
-        "Départements", departements, key=KEY + "departements", placeholder="Tous les départements",
+    chosen_departements = inputs.multiselect(
+        "Départements", departements, where=cols[0], key=KEY + "departements", placeholder="Tous les départements",
         help="Les deux premiers caractères du code INSEE de la commune (trois outre-mer).",
         disabled=not departements)
-    chosen_communes = cols[1].multiselect(
-        "Communes", list(communes), default=own, format_func=communes.get, key=KEY + "communes",
+    chosen_communes = inputs.multiselect(
+        "Communes", list(communes), where=cols[1], default=own, format_func=communes.get, key=KEY + "communes",
         placeholder="Toutes les communes",
         help="Préremplie avec les communes du contrat (page Contrats) que le fichier contient.")
     shown = catalogue.filtered(chosen_communes, chosen_departements)

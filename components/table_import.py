@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import data, layout, state
+from components import data, layout, state, uploads
 from pilotage.import_report import STATUS_LABELS, ImportCheck
 from pilotage.sheet_rows import EXTENSIONS, MAX_TABLE_BYTES
 
@@ -35,9 +35,9 @@ def render(key: str, *, label: str, what: str, check: Callable[..., Any], write:
         st.success(done, icon=":material/check_circle:")
         state.put(f"{key}_done", None)
     round_key = f"{key}_round"
-    upload = st.file_uploader(f"{label} (.csv ou .xlsx, {MAX_TABLE_BYTES // MEBIBYTE} Mo au plus)",
-                              type=list(EXTENSIONS), max_upload_size=MAX_TABLE_BYTES // MEBIBYTE,
-                              key=f"{state.PREFIX}{key}_file_{state.get(round_key, 0)}")
+    upload = uploads.file_upload(f"{label} (.csv ou .xlsx, {MAX_TABLE_BYTES // MEBIBYTE} Mo au plus)",
+                                 extensions=EXTENSIONS, max_mb=MAX_TABLE_BYTES / uploads.MEGABYTE,
+                                 key=f"{state.PREFIX}{key}_file_{state.get(round_key, 0)}")
     if upload is None:
         return
     content = upload.getvalue()

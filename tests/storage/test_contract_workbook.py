@@ -58,8 +58,9 @@ def test_round_trip_beside_the_other_contracts_is_identical(session):
 def test_archived_objects_and_the_contract_communes_come_back(session, empty_session):
     besancon = contract(session, "gbm-2024-2030")
     besancon.epci, besancon.communes = "Grand Besançon Métropole", [{"code": "25056", "name": "Besançon"}]
-    for model, column, value in ((models.Neighbourhood, models.Neighbourhood.slug, "battant"),
-                                 (models.Priority, models.Priority.id, None), (models.Facility, models.Facility.id, None)):
+    archived = ((models.Neighbourhood, models.Neighbourhood.slug, "battant"),
+                (models.Priority, models.Priority.id, None), (models.Facility, models.Facility.id, None))
+    for model, column, value in archived:
         query = select(model).where(column == value) if value else select(model).order_by(column)
         session.scalars(query).first().archived = True
     session.commit()

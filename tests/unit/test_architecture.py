@@ -163,3 +163,17 @@ def test_the_http_layer_never_imports_streamlit(path):
     # web/ runs in the server's event loop, outside any script run: Streamlit's API has no session there.
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     assert [name for name in imported_modules(tree) if name.split(".")[0] == "streamlit"] == []
+
+
+# Streamlit widgets whose own strings are English ("Choose options", "Press Enter to submit form", "Browse files",
+# "200MB per file"): the UI calls them only through the French wrappers of components/inputs.py and uploads.py.
+ENGLISH_WIDGETS = re.compile(r"\.(file_uploader|multiselect|date_input|form)\(")
+FRENCH_WRAPPERS = {PROJECT_ROOT / "components" / "inputs.py", PROJECT_ROOT / "components" / "uploads.py"}
+
+
+@pytest.mark.parametrize("path", [p for folder in UI_FOLDERS for p in python_files(folder)
+                                  if p not in FRENCH_WRAPPERS], ids=str)
+def test_ui_modules_use_the_french_widgets(path):
+    calls = [f"line {number}: {line.strip()}" for number, line in enumerate(path.read_text().splitlines(), 1)
+             if ENGLISH_WIDGETS.search(line) and not re.search(r"\b(inputs|uploads)\.", line)]
+    assert not calls, "use components.inputs / components.uploads instead:\n" + "\n".join(calls)
