@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
-from components import data, inputs, layout, links, state
+from components import data, feedback, inputs, layout, links, state
 from pilotage import clock
 from pilotage.contract_labels import (
     AREA_KIND_LABELS,
@@ -29,15 +29,12 @@ COMMUNE_COLUMNS = {"code": "Code INSEE", "name": "Commune"}
 
 
 def show_notice() -> None:
-    """The message of the last write, once, after the page reloaded."""
-    notice = state.get("contracts_notice")
-    if notice:
-        state.put("contracts_notice", None)
-        st.success(layout.escape_markdown(notice), icon="✅")
+    """The confirmation of the last write, kept until the next one."""
+    feedback.show("contracts")
 
 
 def _done(notice: str) -> None:
-    state.put("contracts_notice", notice)
+    feedback.remember("contracts", layout.escape_markdown(notice))
     st.rerun()
 
 

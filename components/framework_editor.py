@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, inputs, layout, state, table_import
+from components import data, feedback, inputs, layout, state, table_import
 from pilotage.formats import plural
 from pilotage.permissions import Actor
 from pilotage.programmes import DEFAULT_LEVELS, MAX_DEPTH
@@ -45,14 +45,11 @@ def render(contract: ContractSummary, actor: Actor) -> None:
 
 
 def _notice() -> None:
-    notice = state.get("framework_notice")
-    if notice:
-        st.success(notice, icon=":material/check_circle:")
-        state.put("framework_notice", None)
+    feedback.show("framework")
 
 
 def _done(message: str) -> None:
-    state.put("framework_notice", message)
+    feedback.remember("framework", message)
     st.rerun()
 
 

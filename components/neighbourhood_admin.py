@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import data, inputs, layout, state, uploads
+from components import data, feedback, inputs, layout, state, uploads
 from pilotage.boundary_files import MAX_FILE_BYTES
 from pilotage.formats import KIND_LABELS, format_number
 from pilotage.permissions import Actor
@@ -20,14 +20,12 @@ CONTOUR_TYPES = ["geojson", "json", "zip"]
 
 
 def show_notice() -> None:
-    notice = state.get("hoods_notice")
-    if notice:
-        state.put("hoods_notice", None)
-        st.success(layout.escape_markdown(notice), icon="✅")
+    """The confirmation of the last write, kept until the next one."""
+    feedback.show("neighbourhoods")
 
 
 def _done(notice: str) -> None:
-    state.put("hoods_notice", notice)
+    feedback.remember("neighbourhoods", layout.escape_markdown(notice))
     st.rerun()
 
 

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components import data, inputs, layout, state, table_import
+from components import data, feedback, inputs, layout, state, table_import
 from components.programmes import former_texts_html
 from pilotage.formats import plural
 from pilotage.permissions import EDIT, Actor, can
@@ -66,14 +66,11 @@ def _programme_label(row) -> str:
 
 
 def _notice() -> None:
-    notice = state.get("programmes_notice")
-    if notice:
-        st.success(notice, icon=":material/check_circle:")
-        state.put("programmes_notice", None)
+    feedback.show("programmes")
 
 
 def _done(message: str) -> None:
-    state.put("programmes_notice", message)
+    feedback.remember("programmes", message)
     st.rerun()
 
 
