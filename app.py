@@ -46,7 +46,7 @@ def run_page() -> None:
         st.navigation(navigation.sign_in_pages(), position="hidden").run()
         return
     refusal.show()
-    st.navigation(navigation.visible_pages(actor)).run()
+    st.navigation(navigation.visible_pages(actor), expanded=True).run()  # never "View N more"
     account_block(actor)
 
 

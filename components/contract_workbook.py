@@ -48,7 +48,7 @@ def render(contract: ContractSummary | None, actor: Actor) -> None:
         st.download_button("Télécharger le modèle vierge", _template(), file_name="classeur-modele-vierge.xlsx",
                            mime=XLSX, key=KEY + "template", icon=":material/description:", on_click="ignore")
     upload = uploads.file_upload(f"Classeur à importer (.xlsx ; {MAX_UPLOAD_BYTES // 2**20} Mo au plus)",
-                                 extensions=("xlsx",), max_mb=MAX_UPLOAD_BYTES / uploads.MEGABYTE,
+                                 extensions=("xlsx",), max_mb=MAX_UPLOAD_BYTES // 2**20,
                                  key=f"{KEY}file_{state.get('workbook_round', 0)}")
     if upload is None:
         return

@@ -36,7 +36,7 @@ def render(key: str, *, label: str, what: str, check: Callable[..., Any], write:
         state.put(f"{key}_done", None)
     round_key = f"{key}_round"
     upload = uploads.file_upload(f"{label} (.csv ou .xlsx, {MAX_TABLE_BYTES // MEBIBYTE} Mo au plus)",
-                                 extensions=EXTENSIONS, max_mb=MAX_TABLE_BYTES / uploads.MEGABYTE,
+                                 extensions=EXTENSIONS, max_mb=MAX_TABLE_BYTES // MEBIBYTE,
                                  key=f"{state.PREFIX}{key}_file_{state.get(round_key, 0)}")
     if upload is None:
         return

@@ -17,7 +17,7 @@ def read_upload(label: str, key: str, round_number: int) -> tuple[str, bytes, Ta
     """The uploaded file's name, bytes and table; None (with the French reason shown) when there is none to use."""
     # No max_upload_size: Streamlit would refuse a heavier file in English; read_table says it in French.
     upload = uploads.file_upload(f"{label} ; {MAX_BYTES // 2**20} Mo au plus", extensions=EXTENSIONS,
-                                 max_mb=MAX_BYTES / uploads.MEGABYTE, key=f"{key}file_{round_number}",
+                                 max_mb=MAX_BYTES // 2**20, key=f"{key}file_{round_number}",
                                  help="Formats acceptés : .csv (séparateur « ; » ou « , », UTF-8 ou Windows-1252), "
                                       ".txt, .xlsx. Un ancien classeur .xls est à enregistrer au format .xlsx.")
     if upload is None:

@@ -28,9 +28,11 @@ ACCOUNTS = {"lecteur": READER, "administrateur": (INITIAL_ADMIN, ADMIN_PASSWORD)
 # Streamlit's English defaults, as its widgets write them, and what pandas writes for a missing value.
 ENGLISH = ("Press Enter to submit form", "Press Enter to apply", "Choose options", "Choose an option",
            "Choose or add", "Select all", "Upload", "Browse files", "Drag and drop", "per file", "dd / mm / yyyy",
-           "dd/mm/yyyy", "yyyy", "HH", "files are not allowed", "File must be", "No results", "None", "NaN", "nan")
+           "dd/mm/yyyy", "yyyy", "HH", "files are not allowed", "File must be", "No results", "more", "None", "NaN",
+           "nan")
 READER_PAGES = ("vue-ensemble", "quartier?q=planoise", "priorites", "carte", "gouvernance", "seance")
-ADMIN_PAGES = (*READER_PAGES, "comptes", "donnees", "journal")
+ADMIN_PAGES = (*READER_PAGES, "comptes", "contrats", "quartiers-contrat", "programmes", "indicateurs", "donnees",
+               "journal")
 SHOWN_TEXT = """() => {
   const parts = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
