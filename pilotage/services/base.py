@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from pilotage import audit
 from pilotage.errors import CONFLICT_MESSAGE, ConflictError, NotFound, PermissionDenied
 from pilotage.permissions import ADMIN, EDIT, Actor, can
 
@@ -64,3 +65,17 @@ def run_write(session: Session, write: Callable[[], T]) -> T:
     except Exception:
         session.rollback()
         raise
+
+
+def write_archived(session: Session, actor: Actor, obj: Any, *, archived: bool, entity: str, summary: str,
+                   snapshot: Callable[[Any], dict] = audit.snapshot) -> None:
+    """Archive `obj` (it leaves lists and counts, its history stays) or restore it: one write, one audit row."""
+    before = snapshot(obj)
+
+    def write() -> None:
+        obj.archived = archived
+        session.flush()
+        audit.record(session, actor, "archive" if archived else "restore", entity, obj.id, summary, before=before,
+                     after=snapshot(obj))
+
+    run_write(session, write)

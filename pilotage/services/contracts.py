@@ -32,7 +32,7 @@ from pilotage.models import (
 )
 from pilotage.permissions import ADMIN, Actor
 from pilotage.qpv_catalogue import insee_codes
-from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write
+from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write, write_archived
 from pilotage.slugs import unique_slug
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -135,16 +135,8 @@ def set_contract_archived(session: Session, actor: Actor, contract_id: int, *, e
     ensure_version(contract, expected_version)
     if contract.archived == archived:
         raise ValidationError(f"Le contrat {contract.name} est déjà {'archivé' if archived else 'actif'}.")
-    before = audit.snapshot(contract)
-
-    def write() -> None:
-        contract.archived = archived
-        session.flush()
-        audit.record(session, actor, "archive" if archived else "restore", "contract", contract.id,
-                     f"{'Archivage' if archived else 'Rétablissement'} du contrat {contract.name}",
-                     before=before, after=audit.snapshot(contract))
-
-    run_write(session, write)
+    write_archived(session, actor, contract, archived=archived, entity="contract",
+                   summary=f"{'Archivage' if archived else 'Rétablissement'} du contrat {contract.name}")
 
 
 def _contract_fields(session: Session, own_id: int | None, *, name, territory, start_year, end_year, epci, communes,

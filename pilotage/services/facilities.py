@@ -27,7 +27,7 @@ from pilotage.models import Contract, Facility, Neighbourhood
 from pilotage.permissions import ADMIN, Actor
 from pilotage.queries.facilities import list_known_facilities
 from pilotage.queries.indicators import get_import_context
-from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write
+from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write, write_archived
 from pilotage.services.indicators import MAX_LISTED_PROBLEMS, clean_source
 from pilotage.table_files import read_table
 
@@ -186,14 +186,6 @@ def set_facility_archived(session: Session, actor: Actor, facility_id: int, *, e
     ensure_version(facility, expected_version)
     if facility.archived == archived:
         raise ValidationError("Cet équipement est déjà archivé." if archived else "Cet équipement n'est pas archivé.")
-    before = _snapshot(facility)
-
-    def write() -> None:
-        facility.archived = archived
-        session.flush()
-        audit.record(session, actor, "archive" if archived else "restore", "facility", facility.id,
-                     f"{'Archivage' if archived else 'Restauration'} de l'équipement « {facility.name} »",
-                     before=before, after=_snapshot(facility))
-
-    run_write(session, write)
+    write_archived(session, actor, facility, archived=archived, entity="facility", snapshot=_snapshot,
+                   summary=f"{'Archivage' if archived else 'Restauration'} de l'équipement « {facility.name} »")
 

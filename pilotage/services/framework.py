@@ -20,7 +20,7 @@ from pilotage.programmes import (
     required_text,
 )
 from pilotage.queries.programmes import check_framework_import
-from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write
+from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write, write_archived
 
 
 def _node_for_edit(session: Session, actor: Actor, node_id: int, expected_version: int) -> FrameworkNode:
@@ -176,16 +176,8 @@ def archive_framework_node(session: Session, actor: Actor, node_id: int, *, expe
         raise ValidationError("Cet élément a des sous-éléments actifs : archivez-les d'abord.")
     if not archived and node.parent_id is not None and session.get(FrameworkNode, node.parent_id).archived:
         raise ValidationError("Son élément parent est archivé : restaurez d'abord le parent.")
-    before = audit.snapshot(node)
-
-    def write() -> None:
-        node.archived = archived
-        session.flush()
-        audit.record(session, actor, "archive" if archived else "restore", "framework_node", node.id,
-                     f"Socle commun : {node.code} {'archivé' if archived else 'restauré'}", before=before,
-                     after=audit.snapshot(node))
-
-    run_write(session, write)
+    write_archived(session, actor, node, archived=archived, entity="framework_node",
+                   summary=f"Socle commun : {node.code} {'archivé' if archived else 'restauré'}")
 
 
 def delete_framework_node(session: Session, actor: Actor, node_id: int, *, expected_version: int) -> None:

@@ -22,7 +22,7 @@ from pilotage.geometry import GeometryError, clean_geometry, display_geometry
 from pilotage.models import Contract, Neighbourhood
 from pilotage.permissions import ADMIN, Actor
 from pilotage.qpv_catalogue import MAX_LISTED, QpvCatalogue, QpvColumns, read_catalogue
-from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write
+from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write, write_archived
 from pilotage.slugs import unique_slug
 
 KINDS = tuple(KIND_LABELS)
@@ -223,16 +223,8 @@ def set_neighbourhood_archived(session: Session, actor: Actor, neighbourhood_id:
     ensure_version(hood, expected_version)
     if hood.archived == archived:
         raise ValidationError(f"Le quartier {hood.name} est déjà {'archivé' if archived else 'actif'}.")
-    before = audit.snapshot(hood)
-
-    def write() -> None:
-        hood.archived = archived
-        session.flush()
-        audit.record(session, actor, "archive" if archived else "restore", "neighbourhood", hood.id,
-                     f"{'Archivage' if archived else 'Rétablissement'} du quartier {hood.name}",
-                     before=before, after=audit.snapshot(hood))
-
-    run_write(session, write)
+    write_archived(session, actor, hood, archived=archived, entity="neighbourhood",
+                   summary=f"{'Archivage' if archived else 'Rétablissement'} du quartier {hood.name}")
 
 
 # Helpers --------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from pilotage.programmes import (
     required_text,
     slugify,
 )
-from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write
+from pilotage.services.base import ensure_permission, ensure_version, get_or_fail, run_write, write_archived
 
 
 def programme_for_edit(session: Session, actor: Actor, programme_id: int) -> Programme:
@@ -256,16 +256,8 @@ def archive_priority(session: Session, actor: Actor, priority_id: int, *, expect
     priority = _priority_for_edit(session, actor, priority_id, expected_version)
     if not archived:
         _check_number(programme_priorities(session, priority.programme_id), priority.number, priority.id)
-    before = _snapshot(priority)
-
-    def write() -> None:
-        priority.archived = archived
-        session.flush()
-        audit.record(session, actor, "archive" if archived else "restore", "priority", priority.id,
-                     f"Priorité {'archivée' if archived else 'restaurée'} : {priority.text[:80]}", before=before,
-                     after=_snapshot(priority))
-
-    run_write(session, write)
+    write_archived(session, actor, priority, archived=archived, entity="priority", snapshot=_snapshot,
+                   summary=f"Priorité {'archivée' if archived else 'restaurée'} : {priority.text[:80]}")
 
 
 def rename_heading(session: Session, actor: Actor, programme_id: int, *, heading: str | None, new_heading: str,
