@@ -42,7 +42,9 @@ def render(contract: ContractSummary, actor: Actor) -> None:
     labels = {int(r.id): _programme_label(r) for r in programmes.itertuples()}
     programme_id = st.selectbox("Programme", list(labels), format_func=labels.get, key=KEY + "chosen")
     programme = programmes[programmes["id"] == programme_id].iloc[0]
-    priorities_tab, programme_tab, new_tab = st.tabs(["Priorités", "Le programme", "Nouveau programme"])
+    # Keyed, stateful tabs: a confirmation that comes or goes above them must not send the user back to the first.
+    priorities_tab, programme_tab, new_tab = st.tabs(["Priorités", "Le programme", "Nouveau programme"],
+                                                     key=KEY + "tabs", on_change="rerun")
     with priorities_tab:
         _priorities(contract, actor, programme_id)
     with programme_tab:
@@ -109,8 +111,10 @@ def _priorities(contract: ContractSummary, actor: Actor, programme_id: int) -> N
     tree = data.read(programme_queries.list_framework_tree, contract_id=contract.id)
     headings = data.read(programme_queries.list_headings, programme_id=programme_id)
     _show_priorities(priorities)
+    # Stateful too: after an import, the list above grows and the report must stay in sight in its tab.
     edit, add, rename, upload = st.tabs(["Modifier une priorité", "Ajouter une priorité", "Renommer une rubrique",
-                                         "Importer des priorités"])
+                                         "Importer des priorités"], key=KEY + f"priority_tabs_{programme_id}",
+                                        on_change="rerun")
     with edit:
         _edit_priority(actor, priorities, tree, headings)
     with add:
