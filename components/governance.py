@@ -156,6 +156,11 @@ def decision_choice(number: int, row) -> str:
     return f"n° {number} — {followups.state_label(row.state)}{due}"
 
 
+def table_height(rows: int, limit: int = 560) -> int:
+    """Enough height for every row up to `limit` pixels (35 px a row and the header)."""
+    return min(38 + 35 * max(rows, 1), limit)
+
+
 def decision_line(row, with_meeting: bool) -> str:
     """'⚠ en retard — Suite à donner : **text** · owner · échéance 30 juin 2025', escaped for st.markdown."""
     parts = [escape_markdown(decision_owner(row))]
