@@ -46,7 +46,7 @@ def test_a_reader_reads_the_portrait_the_counts_and_the_framework(start_server, 
     assert page.evaluate(CUT, ".pl-keyfigure-label, .pl-keyfigure-detail") == []
 
     page.goto(f"{server.url}/?contrat=cadre-2015-2020")
-    expect(page.get_by_role("heading", name="Cadre stratégique")).to_be_visible()
+    expect(page.get_by_role("heading", name="Cadre stratégique", exact=True)).to_be_visible()
     settled(page)  # a click on the tree while the page still runs would be undone by the redraw
     objective = page.locator(".pl-tree summary", has_text="Favoriser le bien vivre ensemble dans la diversité")
     expect(objective).to_be_visible()  # the axes start open on a contract that is only a framework

@@ -185,10 +185,10 @@ def test_the_upload_control_refuses_another_extension_in_french(start_server, ne
     page = new_page(1280, 720)
     open_signed_in(page, f"{server.url}/donnees", INITIAL_ADMIN, ADMIN_PASSWORD)
 
-    zone = page.get_by_test_id("stFileUploaderDropzone")
+    zone = page.get_by_test_id("stFileUploaderDropzone").first  # the contours' control, in the first tab
     expect(zone).to_be_visible()
     assert zone.locator("button p").evaluate("e => getComputedStyle(e, '::after').content") == '"Parcourir"'
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+    zone.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         files=[{"name": "quartiers.csv", "mimeType": "text/csv", "buffer": b"code_qp;lib_qp\nQN02501M;Planoise\n"}])
 
     refusal = page.get_by_text("Fichier refusé : « quartiers.csv » est un fichier .csv : ce champ accepte "
